@@ -1,0 +1,36 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', 'public/models', 'test-results', 'playwright-report'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node, ...globals.worker } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The UI knows nothing of tfjs: only the worker bridges to the engine.
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@tensorflow/*', '**/engine/*', '**/worker/*.worker*'] },
+      ],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      // The engine is pure maths: no DOM, no worker, no UI.
+      'no-restricted-globals': ['error', 'document', 'window', 'postMessage', 'self'],
+      'no-restricted-imports': ['error', { patterns: ['**/ui/*', '**/worker/*', 'react'] }],
+    },
+  },
+);

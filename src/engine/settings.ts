@@ -1,0 +1,54 @@
+/**
+ * Every user-tunable setting of a style-transfer run, with SPEC.md's defaults.
+ * Plain data (no tfjs): the UI, the worker protocol and the engine all share this one definition.
+ */
+import type { ConvLayerName } from '../model/topology';
+
+export type OptimizerName = 'adam' | 'lbfgs';
+export type InitMode = 'content+noise' | 'noise' | 'content' | 'style';
+
+export interface StyleLayerWeight {
+  name: ConvLayerName;
+  /** lambda^[l] in J_style = sum_l lambda^[l] J_style^[l]. */
+  weight: number;
+}
+
+export interface StyleSettings {
+  /** Content weight alpha. */
+  alpha: number;
+  /** Style weight beta. */
+  beta: number;
+  /** Weight of the total-variation smoothness term. */
+  tvWeight: number;
+  /** Step size of the optimiser on pixel values (0..255 scale). */
+  learningRate: number;
+  contentLayer: ConvLayerName;
+  styleLayers: StyleLayerWeight[];
+  optimizer: OptimizerName;
+  init: InitMode;
+  /** Amplitude of the uniform noise of the 'content+noise' and 'noise' inits, as a 0..1 ratio. */
+  noiseRatio: number;
+  /** Seed of every random draw of a run, so a run is reproducible. */
+  seed: number;
+}
+
+export const DEFAULT_STYLE_LAYERS: StyleLayerWeight[] = [
+  { name: 'block1_conv1', weight: 0.2 },
+  { name: 'block2_conv1', weight: 0.2 },
+  { name: 'block3_conv1', weight: 0.2 },
+  { name: 'block4_conv1', weight: 0.2 },
+  { name: 'block5_conv1', weight: 0.2 },
+];
+
+export const DEFAULT_SETTINGS: StyleSettings = {
+  alpha: 10,
+  beta: 40,
+  tvWeight: 1e-4,
+  learningRate: 2,
+  contentLayer: 'block4_conv2',
+  styleLayers: DEFAULT_STYLE_LAYERS,
+  optimizer: 'adam',
+  init: 'content+noise',
+  noiseRatio: 0.2,
+  seed: 42,
+};
