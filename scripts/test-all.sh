@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every check the project has, in the order that fails fastest: lint, types, unit tests, build, e2e.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-chromium.sh
+node scripts/ensure-test-model.mjs
+
+echo "== lint (eslint + prettier)"
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+echo "== typecheck"
+npx tsc --noEmit -p tsconfig.json
+echo "== unit tests (node, tfjs cpu backend)"
+npx vitest run
+echo "== build"
+npx vite build --logLevel warn
+echo "== e2e (Playwright, Debian chromium, SwiftShader WebGL)"
+npx playwright test
