@@ -1,0 +1,52 @@
+/**
+ * What an optimiser of the pixels sees: a point (a tensor of pixel values in a box) and an
+ * objective that, at a point, gives the loss, its gradient and a small report vector (the loss
+ * breakdown) to be read back to the CPU together with the optimiser's own scalars in ONE readback.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+export interface Evaluation {
+  /** The scalar being minimised. */
+  loss: tf.Scalar;
+  /** d loss / d x, shaped like x. */
+  grad: tf.Tensor;
+  /** Numbers the caller wants to see (report[0] must be the loss itself). */
+  report: tf.Tensor1D;
+}
+
+/** Evaluates at x; the caller of the objective owns (and disposes) the three tensors. */
+export type Objective = (x: tf.Tensor) => Evaluation;
+
+export interface StepOutcome {
+  /** The new point (caller owns it), or null when the step was rejected and x stays. */
+  next: tf.Tensor | null;
+  /** The report read back for the point the outcome describes (see each optimiser). */
+  report: Float32Array;
+  /** How many times the objective was evaluated (forward + backward passes) in this step. */
+  evaluations: number;
+}
+
+export interface PixelOptimizer {
+  /**
+   * One iteration from x (not consumed) on `objective`, keeping the result within [lo, hi].
+   * Non-finite losses or gradients never reach the returned point: the step is rejected instead.
+   */
+  step(x: tf.Tensor, objective: Objective): StepOutcome;
+  /** Forgets all state (moments, curvature history, cached evaluations). */
+  reset(): void;
+  /** The objective's weights or layers changed: drop whatever state assumed the old one. */
+  objectiveChanged(): void;
+  /** Step size, read at every step, so a change applies at the next one. */
+  learningRate: number;
+  dispose(): void;
+}
+
+export interface Box {
+  lo: number;
+  hi: number;
+}
+
+export function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}

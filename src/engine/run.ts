@@ -1,0 +1,270 @@
+/**
+ * One style-transfer run: fixed content and style images, targets computed once, and a generated
+ * image optimised step by step. Settings can change between steps (live sliders).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type ConvLayerName, deepestLayer, isConvLayerName } from '../model/topology';
+import type { Vgg16Weights } from '../model/weights';
+import { initialImage } from './init';
+import { lossTerms, neededLayers, REPORT, STYLE_LAYERS_AT, styleObjective } from './objective';
+import { createOptimizer, type Objective, type PixelOptimizer } from './optimizers';
+import type { StyleLayerWeight, StyleSettings } from './settings';
+import { StyleTargets, type TargetStats } from './targets';
+import { assertWeightsFor } from './vgg16';
+
+export interface LossBreakdown {
+  /** alpha * content + beta * style + tvWeight * tv. */
+  total: number;
+  /** J_content, unweighted. */
+  content: number;
+  /** J_style = sum_l lambda^[l] J_style^[l] (lambda applied, beta not). */
+  style: number;
+  /** Total variation, unweighted. */
+  tv: number;
+  /** J_style^[l] of every style layer, unweighted. */
+  styleLayers: Partial<Record<ConvLayerName, number>>;
+}
+
+export interface StepResult {
+  iteration: number;
+  /**
+   * Losses as plain numbers; NaN/Infinity when the objective is not finite (the image is then left
+   * as it was). Adam reports the image the step started from (where its gradient was taken);
+   * L-BFGS reports the image it accepted (its line search evaluates it anyway).
+   */
+  losses: LossBreakdown;
+  /** The generated image after the step, RGB 0..255 [H, W, 3]: a copy the caller disposes. */
+  image: tf.Tensor3D;
+  /** False when the step was withheld (non-finite loss/gradient, or a failed line search). */
+  updated: boolean;
+  /** Forward+backward passes this step cost (Adam 1; L-BFGS 1 per line-search trial, +1 after a reset). */
+  evaluations: number;
+}
+
+const BOX = { lo: 0, hi: 255 };
+
+function assertRgbImage(img: tf.Tensor, what: string): void {
+  if (img.rank !== 3 || img.shape[2] !== 3) {
+    throw new Error(`${what} must be an RGB image [H, W, 3], got [${img.shape.join(', ')}]`);
+  }
+}
+
+function assertSettings(s: StyleSettings): void {
+  const nonNegative = (v: number, what: string) => {
+    if (!(Number.isFinite(v) && v >= 0))
+      throw new Error(`${what} must be a finite number >= 0, got ${v}`);
+  };
+  nonNegative(s.alpha, 'alpha');
+  nonNegative(s.beta, 'beta');
+  nonNegative(s.tvWeight, 'tvWeight');
+  if (!(Number.isFinite(s.learningRate) && s.learningRate > 0)) {
+    throw new Error(`learningRate must be a finite number > 0, got ${s.learningRate}`);
+  }
+  if (!(s.noiseRatio >= 0 && s.noiseRatio <= 1)) {
+    throw new Error(`noiseRatio must be within 0..1, got ${s.noiseRatio}`);
+  }
+  if (!isConvLayerName(s.contentLayer)) throw new Error(`unknown content layer ${s.contentLayer}`);
+  const seen = new Set<string>();
+  for (const l of s.styleLayers) {
+    if (!isConvLayerName(l.name)) throw new Error(`unknown style layer ${l.name}`);
+    if (seen.has(l.name)) throw new Error(`style layer ${l.name} is listed twice`);
+    seen.add(l.name);
+    nonNegative(l.weight, `weight of style layer ${l.name}`);
+  }
+}
+
+function copySettings(s: StyleSettings): StyleSettings {
+  return { ...s, styleLayers: s.styleLayers.map((l) => ({ ...l })) };
+}
+
+function sameStyleLayers(a: readonly StyleLayerWeight[], b: readonly StyleLayerWeight[]): boolean {
+  return (
+    a.length === b.length && a.every((l, i) => l.name === b[i].name && l.weight === b[i].weight)
+  );
+}
+
+export class StyleTransferRun {
+  private s: StyleSettings;
+  private readonly targets: StyleTargets;
+  private readonly shape: [number, number, number];
+  private x: tf.Tensor3D;
+  private opt: PixelOptimizer;
+  private readonly objective: Objective;
+  private iter = 0;
+  private targetsStale = false;
+  private disposed = false;
+
+  /**
+   * `content` and `style` are RGB 0..255 [H, W, 3] of the same size (bring the style there with
+   * resizeToCover); the run keeps its own copies. The caller keeps owning `weights`.
+   */
+  constructor(
+    private readonly weights: Vgg16Weights,
+    content: tf.Tensor3D,
+    style: tf.Tensor3D,
+    settings: StyleSettings,
+  ) {
+    assertRgbImage(content, 'content image');
+    assertRgbImage(style, 'style image');
+    const [h, w] = content.shape;
+    if (style.shape[0] !== h || style.shape[1] !== w) {
+      throw new Error(
+        `style image is ${style.shape[0]}x${style.shape[1]} but content is ${h}x${w}: ` +
+          'bring the style to the content size first (resizeToCover)',
+      );
+    }
+    assertSettings(settings);
+    assertWeightsFor(weights, deepestLayer(neededLayers(settings)));
+    this.s = copySettings(settings);
+    this.shape = [h, w, 3];
+    // Own float32 copies (tf.browser.fromPixels gives int32); the targets keep them.
+    const c = tf.cast(content, 'float32');
+    const st = tf.cast(style, 'float32');
+    this.targets = new StyleTargets(weights, c, st);
+    this.targets.sync(
+      this.s.contentLayer,
+      this.s.styleLayers.map((l) => l.name),
+    );
+    this.x = initialImage(this.s.init, c, st, this.s.noiseRatio, this.s.seed);
+    this.opt = createOptimizer(this.s.optimizer, this.s.learningRate, BOX);
+    this.objective = styleObjective(weights, this.targets, () => this.s, this.shape);
+  }
+
+  get iteration(): number {
+    return this.iter;
+  }
+
+  get settings(): Readonly<StyleSettings> {
+    return copySettings(this.s);
+  }
+
+  /** How often targets were computed: they must not be recomputed per step or per weight change. */
+  get targetStats(): Readonly<TargetStats> {
+    return this.targets.stats;
+  }
+
+  /**
+   * Applies at the next step. Weights (alpha, beta, lambdas, tv) and the learning rate never
+   * recompute targets; a new content layer recomputes the content target only; new style layers
+   * get their Grams, removed ones are dropped; a new optimiser starts fresh on the current image;
+   * init, seed and noiseRatio only matter at the start. Throws (changing nothing) on bad values.
+   */
+  updateSettings(patch: Partial<StyleSettings>): void {
+    this.assertAlive();
+    const prev = this.s;
+    const next = copySettings({ ...prev, ...patch });
+    assertSettings(next);
+    assertWeightsFor(this.weights, deepestLayer(neededLayers(next)));
+    this.s = next;
+
+    const layersChanged =
+      next.contentLayer !== prev.contentLayer ||
+      next.styleLayers.length !== prev.styleLayers.length ||
+      next.styleLayers.some((l, i) => l.name !== prev.styleLayers[i].name);
+    if (layersChanged) this.targetsStale = true;
+
+    if (next.optimizer !== prev.optimizer) {
+      this.opt.dispose();
+      this.opt = createOptimizer(next.optimizer, next.learningRate, BOX);
+    } else {
+      this.opt.learningRate = next.learningRate;
+      const objectiveChanged =
+        layersChanged ||
+        next.alpha !== prev.alpha ||
+        next.beta !== prev.beta ||
+        next.tvWeight !== prev.tvWeight ||
+        !sameStyleLayers(next.styleLayers, prev.styleLayers);
+      if (objectiveChanged) this.opt.objectiveChanged();
+    }
+  }
+
+  /** One optimiser iteration (for L-BFGS including its line search). */
+  step(): StepResult {
+    this.assertAlive();
+    this.syncTargets();
+    const out = this.opt.step(this.x, this.objective);
+    if (out.next) {
+      this.x.dispose();
+      this.x = out.next as tf.Tensor3D;
+    }
+    this.iter++;
+    return {
+      iteration: this.iter,
+      losses: this.breakdown(out.report),
+      image: tf.clone(this.x),
+      updated: out.next !== null,
+      evaluations: out.evaluations,
+    };
+  }
+
+  /**
+   * The losses of the current image under the current settings, without stepping (a forward pass
+   * and one readback): e.g. to show the effect of a slider before the next step.
+   */
+  evaluate(): LossBreakdown {
+    this.assertAlive();
+    this.syncTargets();
+    const report = tf.tidy(() => lossTerms(this.weights, this.targets, this.s, this.x).report);
+    const values = report.dataSync() as Float32Array;
+    report.dispose();
+    return this.breakdown(values);
+  }
+
+  /** A copy of the generated image, RGB 0..255 [H, W, 3]; the caller disposes it. */
+  currentImage(): tf.Tensor3D {
+    this.assertAlive();
+    return tf.clone(this.x);
+  }
+
+  /** Replaces the generated image (clipped to 0..255; e.g. a saved good one) and resets the optimiser. */
+  setImage(img: tf.Tensor3D): void {
+    this.assertAlive();
+    assertRgbImage(img, 'image');
+    if (img.shape[0] !== this.shape[0] || img.shape[1] !== this.shape[1]) {
+      throw new Error(
+        `setImage: image is ${img.shape[0]}x${img.shape[1]}, the run is ${this.shape[0]}x${this.shape[1]}`,
+      );
+    }
+    const next = tf.tidy(() =>
+      tf.clipByValue(tf.cast(img, 'float32'), BOX.lo, BOX.hi),
+    ) as tf.Tensor3D;
+    this.x.dispose();
+    this.x = next;
+    this.opt.reset();
+  }
+
+  /** Frees the image, targets and optimiser state; not the weights (the caller owns them). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.opt.dispose();
+    this.targets.dispose();
+    this.x.dispose();
+  }
+
+  private syncTargets(): void {
+    if (!this.targetsStale) return;
+    this.targets.sync(
+      this.s.contentLayer,
+      this.s.styleLayers.map((l) => l.name),
+    );
+    this.targetsStale = false;
+  }
+
+  private breakdown(report: Float32Array): LossBreakdown {
+    const at = (i: number) => (i < report.length ? report[i] : NaN);
+    const styleLayers: Partial<Record<ConvLayerName, number>> = {};
+    this.s.styleLayers.forEach((l, i) => (styleLayers[l.name] = at(STYLE_LAYERS_AT + i)));
+    return {
+      total: at(REPORT.total),
+      content: at(REPORT.content),
+      style: at(REPORT.style),
+      tv: at(REPORT.tv),
+      styleLayers,
+    };
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('StyleTransferRun: used after dispose()');
+  }
+}
