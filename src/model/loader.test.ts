@@ -111,6 +111,20 @@ describe('loadWeights', () => {
     expect(err.message).toMatch(/npm run weights/);
   });
 
+  it('treats an HTML page served for a missing model.json (SPA fallback) as not found', async () => {
+    const spaFallback: typeof fetch = async () =>
+      new Response('<!doctype html><html></html>', {
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+      });
+    const err = await loadWeights(
+      { kind: 'pretrained' },
+      { baseUrl, cache: await freshCache(), fetchFn: spaFallback },
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(WeightsNotFoundError);
+    expect(err.message).toMatch(/npm run weights/);
+  });
+
   it('rejects a model whose shard is cut short, and caches nothing', async () => {
     const dir = join(root, 'broken');
     await cp(join(root, 'models/vgg16-demo'), join(dir, 'vgg16-demo'), { recursive: true });

@@ -116,7 +116,9 @@ async function downloadModel(
   const fetchFn = opts.fetchFn ?? fetch;
   const url = modelUrl(opts.baseUrl, label);
   const res = await fetchOrExplain(fetchFn, url, `the ${label} model`);
-  if (res.status === 404) {
+  // Static hosts with a single-page fallback answer a missing file with index.html and 200.
+  const servedHtml = (res.headers.get('content-type') ?? '').includes('text/html');
+  if (res.status === 404 || (res.ok && servedHtml)) {
     throw new WeightsNotFoundError(
       label === 'pretrained'
         ? `No pretrained VGG16 at ${url.href} and none cached: run \`npm run weights\` where there is ` +

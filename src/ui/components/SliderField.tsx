@@ -1,0 +1,91 @@
+import { useId } from 'react';
+
+export interface SliderFieldProps {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  /** Linear step; ignored on a log scale (the slider moves in 1/100 decades). */
+  step?: number;
+  /** 'log' for weights spanning decades (alpha, beta, tv, learning rate). */
+  scale?: 'linear' | 'log';
+  onChange(value: number): void;
+  /** The value the running worker last reported as applied; shown when given. */
+  applied?: number | null;
+  disabled?: boolean;
+  /** Stable suffix of test ids (applied read-out). */
+  testId?: string;
+}
+
+const LOG_STEPS_PER_DECADE = 100;
+
+function toSlider(v: number, min: number, scale: 'linear' | 'log'): number {
+  if (scale === 'linear') return v;
+  return Math.round(Math.log10(Math.max(v, min) / min) * LOG_STEPS_PER_DECADE);
+}
+
+function fromSlider(pos: number, min: number, scale: 'linear' | 'log'): number {
+  if (scale === 'linear') return pos;
+  return Number((min * 10 ** (pos / LOG_STEPS_PER_DECADE)).toPrecision(3));
+}
+
+export function formatNumber(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
+
+/** A labelled range slider with an editable number input and an optional "applied" read-out. */
+export function SliderField({
+  label,
+  value,
+  min,
+  max,
+  step = 0.01,
+  scale = 'linear',
+  onChange,
+  applied,
+  disabled,
+  testId,
+}: SliderFieldProps) {
+  const id = useId();
+  const sliderMax = scale === 'log' ? toSlider(max, min, 'log') : max;
+  const sliderMin = scale === 'log' ? 0 : min;
+  return (
+    <div className="field slider-field">
+      <label htmlFor={`${id}-range`}>{label}</label>
+      <div className="slider-row">
+        <input
+          id={`${id}-range`}
+          type="range"
+          min={sliderMin}
+          max={sliderMax}
+          step={scale === 'log' ? 1 : step}
+          value={toSlider(value, min, scale)}
+          disabled={disabled}
+          aria-valuetext={formatNumber(value)}
+          onChange={(e) => onChange(fromSlider(Number(e.target.value), min, scale))}
+        />
+        <input
+          type="number"
+          aria-label={`${label} value`}
+          min={scale === 'log' ? 0 : min}
+          max={max}
+          step="any"
+          value={value}
+          disabled={disabled}
+          onChange={(e) => {
+            const v = e.target.valueAsNumber;
+            if (Number.isFinite(v) && v >= 0) onChange(v);
+          }}
+        />
+      </div>
+      {applied !== undefined && (
+        <output className="applied" data-testid={testId ? `applied-${testId}` : undefined}>
+          applied: {applied === null ? '–' : formatNumber(applied)}
+        </output>
+      )}
+    </div>
+  );
+}

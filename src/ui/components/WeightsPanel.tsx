@@ -1,0 +1,119 @@
+import { useRef, useState } from 'react';
+import { useStore } from '../store';
+import { workerClient } from '../workerClient';
+
+function megabytes(bytes: number | undefined): string {
+  return `${((bytes ?? 0) / 1e6).toFixed(1)} MB`;
+}
+
+async function sendH5(file: File): Promise<void> {
+  const bytes = await file.arrayBuffer();
+  workerClient.loadWeights({ kind: 'h5', bytes, fileName: file.name });
+}
+
+/** Which VGG16 weights are loaded, their loading progress, and the ways to get real ones. */
+export function WeightsPanel() {
+  const w = useStore((s) => s.weights);
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const pickH5 = (file: File | undefined) => {
+    if (file) sendH5(file).catch((e: unknown) => useStore.getState().setError(String(e)));
+  };
+
+  return (
+    <section
+      className={`weights-panel${over ? ' dropzone-over' : ''}`}
+      aria-label="Model weights"
+      onDragOver={(e) => {
+        if (Array.from(e.dataTransfer.types).includes('Files')) {
+          e.preventDefault();
+          setOver(true);
+        }
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        pickH5(e.dataTransfer.files[0]);
+      }}
+    >
+      <h2>Model weights</h2>
+      {w.status === 'loading' && (
+        <div>
+          <label>
+            Loading weights{w.phase ? ` (${w.phase})` : ''}: {megabytes(w.loaded)}
+            {w.total ? ` of ${megabytes(w.total)}` : ''}
+            <progress
+              aria-label="Weights loading"
+              max={w.total || 1}
+              value={w.total ? w.loaded : undefined}
+            />
+          </label>
+        </div>
+      )}
+      {w.status === 'ready' && (
+        <p data-testid="weights-status">
+          {w.label === 'demo' ? 'Demo weights' : 'Pretrained VGG16 weights'} loaded from {w.origin}{' '}
+          ({megabytes(w.bytes)}).
+        </p>
+      )}
+      {w.status === 'ready' && w.label === 'demo' && (
+        <p className="warning" role="note" data-testid="demo-label">
+          Untrained demo weights (random): results are texture-like, not real style transfer.
+        </p>
+      )}
+      {w.status === 'missing' && (
+        <div className="notice" role="status">
+          <p>
+            <strong>No pretrained VGG16 weights were found.</strong> To get them, run{' '}
+            <code>npm run weights</code> where there is internet and reload, or drop the Keras file{' '}
+            <code>vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5</code> here.
+          </p>
+        </div>
+      )}
+      {w.status === 'error' && (
+        <div className="error" role="alert">
+          <p>Weights could not be loaded: {w.message}</p>
+          <p>
+            Pretrained weights come from <code>npm run weights</code> (then reload), or drop the
+            Keras <code>.h5</code> file here; the demo weights always work.
+          </p>
+        </div>
+      )}
+      <div className="weights-actions">
+        <button type="button" onClick={() => input.current?.click()}>
+          Load .h5 weights file…
+        </button>
+        <input
+          ref={input}
+          type="file"
+          accept=".h5,.hdf5"
+          hidden
+          aria-label="VGG16 .h5 weights file"
+          onChange={(e) => {
+            pickH5(e.target.files?.[0]);
+            e.target.value = '';
+          }}
+        />
+        {!(w.status === 'ready' && w.label === 'demo') && (
+          <button
+            type="button"
+            disabled={w.status === 'loading'}
+            onClick={() => workerClient.loadWeights({ kind: 'demo' })}
+          >
+            Use demo weights (untrained, random)
+          </button>
+        )}
+        {!(w.status === 'ready' && w.label === 'pretrained') && (
+          <button
+            type="button"
+            disabled={w.status === 'loading'}
+            onClick={() => workerClient.loadWeights({ kind: 'pretrained' })}
+          >
+            Use pretrained weights
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * The page's state. Settings, output size, budget, backend and the weights choice persist in
+ * localStorage (zustand persist); images, weights status and run progress live for the session.
+ */
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import { DEFAULT_SETTINGS, type StyleSettings } from '../worker/protocol';
+import type { ConvLayerName } from '../model/topology';
+import type { BackendChoice, BackendName, LossReport, RunState } from '../worker/protocol';
+
+export type ImageSlot = 'content' | 'style';
+
+export interface PickedImage {
+  name: string;
+  bitmap: ImageBitmap;
+  width: number;
+  height: number;
+  /** Object URL of the file, for the thumbnail. */
+  url: string;
+}
+
+export type WeightsChoice = 'pretrained' | 'demo';
+
+export interface WeightsStatus {
+  status: 'idle' | 'loading' | 'ready' | 'missing' | 'error';
+  phase?: 'cache' | 'download' | 'convert';
+  loaded?: number;
+  total?: number;
+  label?: 'pretrained' | 'demo';
+  origin?: 'cache' | 'network' | 'file';
+  bytes?: number;
+  message?: string;
+}
+
+export interface BackendInfo {
+  backend: BackendName;
+  renderer: string | null;
+  warning: string | null;
+}
+
+export interface RunInfo {
+  state: RunState;
+  iteration: number;
+  maxIterations: number;
+  avgStepMs: number;
+  losses: LossReport | null;
+  /** The settings the worker last reported as applied to the run. */
+  applied: StyleSettings | null;
+  message: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface LossHistory {
+  iteration: number[];
+  total: number[];
+  content: number[];
+  style: number[];
+}
+
+const EMPTY_HISTORY: LossHistory = { iteration: [], total: [], content: [], style: [] };
+const IDLE_RUN: RunInfo = {
+  state: 'idle',
+  iteration: 0,
+  maxIterations: 0,
+  avgStepMs: 0,
+  losses: null,
+  applied: null,
+  message: null,
+  width: null,
+  height: null,
+};
+
+export const DEFAULT_LONG_SIDE = 256;
+export const DEFAULT_MAX_ITERATIONS = 200;
+
+interface PersistedSlice {
+  settings: StyleSettings;
+  outputLongSide: number;
+  maxIterations: number;
+  backend: BackendChoice;
+  weightsChoice: WeightsChoice;
+}
+
+interface SessionSlice {
+  content: PickedImage | null;
+  style: PickedImage | null;
+  weights: WeightsStatus;
+  backendInfo: BackendInfo | null;
+  run: RunInfo;
+  history: LossHistory;
+  error: string | null;
+}
+
+interface Actions {
+  setSettings(patch: Partial<StyleSettings>): void;
+  setStyleLayerWeight(name: ConvLayerName, weight: number): void;
+  addStyleLayer(name: ConvLayerName): void;
+  removeStyleLayer(name: ConvLayerName): void;
+  resetSettings(): void;
+  setOutputLongSide(px: number): void;
+  setMaxIterations(n: number): void;
+  setBackend(b: BackendChoice): void;
+  setWeightsChoice(c: WeightsChoice): void;
+  setImage(slot: ImageSlot, img: PickedImage | null): void;
+  setWeights(w: WeightsStatus): void;
+  setBackendInfo(b: BackendInfo | null): void;
+  patchRun(patch: Partial<RunInfo>): void;
+  resetRun(): void;
+  pushLosses(iteration: number, l: LossReport): void;
+  setError(message: string | null): void;
+}
+
+export type AppState = PersistedSlice & SessionSlice & Actions;
+
+export const useStore = create<AppState>()(
+  persist(
+    (set) => ({
+      settings: DEFAULT_SETTINGS,
+      outputLongSide: DEFAULT_LONG_SIDE,
+      maxIterations: DEFAULT_MAX_ITERATIONS,
+      backend: 'auto',
+      weightsChoice: 'pretrained',
+      content: null,
+      style: null,
+      weights: { status: 'idle' },
+      backendInfo: null,
+      run: IDLE_RUN,
+      history: EMPTY_HISTORY,
+      error: null,
+
+      setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+      setStyleLayerWeight: (name, weight) =>
+        set((s) => ({
+          settings: {
+            ...s.settings,
+            styleLayers: s.settings.styleLayers.map((l) =>
+              l.name === name ? { ...l, weight } : l,
+            ),
+          },
+        })),
+      addStyleLayer: (name) =>
+        set((s) =>
+          s.settings.styleLayers.some((l) => l.name === name)
+            ? s
+            : {
+                settings: {
+                  ...s.settings,
+                  styleLayers: [...s.settings.styleLayers, { name, weight: 0.2 }],
+                },
+              },
+        ),
+      removeStyleLayer: (name) =>
+        set((s) => ({
+          settings: {
+            ...s.settings,
+            styleLayers: s.settings.styleLayers.filter((l) => l.name !== name),
+          },
+        })),
+      resetSettings: () => set({ settings: DEFAULT_SETTINGS }),
+      setOutputLongSide: (px) => set({ outputLongSide: px }),
+      setMaxIterations: (n) => set({ maxIterations: n }),
+      setBackend: (backend) => set({ backend }),
+      setWeightsChoice: (weightsChoice) => set({ weightsChoice }),
+      setImage: (slot, img) =>
+        set((s) => {
+          const old = s[slot];
+          if (old && old !== img) {
+            old.bitmap.close();
+            URL.revokeObjectURL(old.url);
+          }
+          return slot === 'content' ? { content: img } : { style: img };
+        }),
+      setWeights: (weights) => set({ weights }),
+      setBackendInfo: (backendInfo) => set({ backendInfo }),
+      patchRun: (patch) => set((s) => ({ run: { ...s.run, ...patch } })),
+      resetRun: () => set({ run: IDLE_RUN, history: EMPTY_HISTORY }),
+      pushLosses: (iteration, l) =>
+        set((s) => ({
+          history: {
+            iteration: [...s.history.iteration, iteration],
+            total: [...s.history.total, l.total],
+            content: [...s.history.content, l.weightedContent],
+            style: [...s.history.style, l.weightedStyle],
+          },
+        })),
+      setError: (error) => set({ error }),
+    }),
+    {
+      name: 'style-transfer-settings',
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: (s): PersistedSlice => ({
+        settings: s.settings,
+        outputLongSide: s.outputLongSide,
+        maxIterations: s.maxIterations,
+        backend: s.backend,
+        weightsChoice: s.weightsChoice,
+      }),
+      // A stored blob from an older build may miss keys: fill them from the defaults.
+      merge: (persisted, current) => {
+        const p = (persisted ?? {}) as Partial<PersistedSlice>;
+        return {
+          ...current,
+          ...p,
+          settings: { ...DEFAULT_SETTINGS, ...(p.settings ?? {}) },
+        };
+      },
+    },
+  ),
+);
+
+/** True while a run holds the worker (its live settings can change, its inputs cannot). */
+export function isRunActive(state: RunState): boolean {
+  return state === 'starting' || state === 'running' || state === 'paused';
+}

@@ -1,0 +1,201 @@
+/**
+ * The benchmark's measuring core: one full iteration of the app (StyleTransferRun.step, and the
+ * preview drawn by the same function the live loop uses) against the network's own cost (a bare
+ * VGG16 forward+backward to the same deepest layer on the same image), interleaved so that the
+ * ratios compare numbers taken side by side. No DOM here: the worker passes its draw function in,
+ * and `npm run bench` runs the same code in Node (cpu and wasm backends) without one.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { neededLayers } from '../engine/objective';
+import { toCaffe } from '../engine/preprocess';
+import { StyleTransferRun } from '../engine/run';
+import { DEFAULT_SETTINGS, type StyleSettings } from '../engine/settings';
+import { extractFeatures } from '../engine/vgg16';
+import { deepestLayer } from '../model/topology';
+import type { Vgg16Weights } from '../model/weights';
+
+/** What the page asks the worker to measure (images already at the output size, RGBA bytes). */
+export interface BenchRequest {
+  content: { width: number; height: number; data: ArrayBuffer };
+  style: { width: number; height: number; data: ArrayBuffer };
+  /** Measured rounds; each round times one full step with preview, one without, one bare pass. */
+  rounds: number;
+  /** Defaults to DEFAULT_SETTINGS. */
+  settings?: StyleSettings;
+}
+
+export interface MemorySnapshot {
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface BenchMeasurement {
+  backend: string;
+  height: number;
+  width: number;
+  deepestLayer: string;
+  rounds: number;
+  /** The first full step (targets are computed before it; shader compilation happens in it). */
+  warmupMs: number;
+  setupMs: number;
+  /** Full iteration with the preview drawn (empty when no draw function was given). */
+  fullMs: number[];
+  /** Full iteration without drawing (a one-value readback of the image stands in for it). */
+  fullNoPreviewMs: number[];
+  /** tf.grad of sum(activations of the deepest layer) w.r.t. the image, one value read back. */
+  bareMs: number[];
+  /** tf.memory() after the warm-up step and after all rounds (the run still alive both times). */
+  memoryBefore: MemorySnapshot;
+  memoryAfter: MemorySnapshot;
+  /** tf.profile of the warm-up step: most bytes held at once, and tensors it left behind. */
+  peakBytes: number;
+  warmupNewTensors: number;
+  /** J after the last step, to show the run really optimised something. */
+  lastLoss: number;
+}
+
+export type DrawFn = (img: tf.Tensor3D) => void;
+
+/** RGBA bytes -> float32 RGB [H, W, 3] (0..255). */
+export function rgbaToTensor(img: { width: number; height: number; data: ArrayBuffer }): tf.Tensor3D {
+  if (img.data.byteLength !== img.width * img.height * 4) {
+    throw new Error(
+      `bench image: ${img.data.byteLength} bytes is not ${img.width}x${img.height} RGBA`,
+    );
+  }
+  return tf.tidy(() =>
+    tf
+      .tensor3d(new Uint8Array(img.data), [img.height, img.width, 4], 'int32')
+      .slice([0, 0, 0], [-1, -1, 3])
+      .toFloat(),
+  );
+}
+
+/**
+ * The network's own cost on `img`: forward to `deepest` and the gradient back to the pixels,
+ * through the same caffe preprocessing and extractFeatures the engine uses, ended by one readback.
+ */
+export function bareForwardBackward(
+  weights: Vgg16Weights,
+  img: tf.Tensor3D,
+  deepest: ReturnType<typeof deepestLayer>,
+): number {
+  const g = tf.tidy(() => {
+    const grad = tf.grad((x: tf.Tensor) =>
+      tf.sum(extractFeatures(weights, toCaffe(x as tf.Tensor3D), [deepest])[deepest]),
+    )(img);
+    return tf.sum(grad);
+  });
+  const v = g.dataSync()[0];
+  g.dispose();
+  return v;
+}
+
+/** Reads one value of `img`: waits for its computation without the cost of a full readback. */
+function syncOne(img: tf.Tensor3D): void {
+  const one = tf.slice(img, [0, 0, 0], [1, 1, 1]);
+  one.dataSync();
+  one.dispose();
+}
+
+/** The measurements described on BenchMeasurement, for tensors on the active backend. */
+export function measureIterations(
+  weights: Vgg16Weights,
+  content: tf.Tensor3D,
+  style: tf.Tensor3D,
+  rounds: number,
+  settings: StyleSettings = DEFAULT_SETTINGS,
+  draw?: DrawFn,
+): BenchMeasurement {
+  if (!(Number.isInteger(rounds) && rounds >= 1)) {
+    throw new Error(`bench: rounds must be an integer >= 1, got ${rounds}`);
+  }
+  const deepest = deepestLayer(neededLayers(settings));
+  let t = performance.now();
+  const run = new StyleTransferRun(weights, content, style, settings);
+  try {
+    // Targets are computed in the constructor; they are async on webgl until something reads.
+    syncOne(run.currentImage());
+    const setupMs = performance.now() - t;
+
+    let lastLoss = NaN;
+    const fullStep = (withPreview: boolean): number => {
+      const t0 = performance.now();
+      const r = run.step();
+      if (withPreview && draw) draw(r.image);
+      else syncOne(r.image);
+      const ms = performance.now() - t0;
+      lastLoss = r.losses.total;
+      r.image.dispose();
+      return ms;
+    };
+
+    t = performance.now();
+    const profile = tf.profile(() => {
+      fullStep(draw !== undefined);
+    });
+    const warmupMs = performance.now() - t;
+    // One bare pass too: its own kernels (the sum's gradient) would otherwise compile in round 1.
+    const image = run.currentImage();
+    try {
+      bareForwardBackward(weights, image, deepest);
+    } finally {
+      image.dispose();
+    }
+
+    const profiled = profile as unknown as { peakBytes: number; newTensors: number };
+    const memoryBefore = snapshot();
+    const fullMs: number[] = [];
+    const fullNoPreviewMs: number[] = [];
+    const bareMs: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      if (draw) fullMs.push(fullStep(true));
+      fullNoPreviewMs.push(fullStep(false));
+      const img = run.currentImage();
+      const t0 = performance.now();
+      bareForwardBackward(weights, img, deepest);
+      bareMs.push(performance.now() - t0);
+      img.dispose();
+    }
+    return {
+      backend: tf.getBackend(),
+      height: content.shape[0],
+      width: content.shape[1],
+      deepestLayer: deepest,
+      rounds,
+      warmupMs,
+      setupMs,
+      fullMs,
+      fullNoPreviewMs,
+      bareMs,
+      memoryBefore,
+      memoryAfter: snapshot(),
+      peakBytes: profiled.peakBytes,
+      warmupNewTensors: profiled.newTensors,
+      lastLoss,
+    };
+  } finally {
+    run.dispose();
+  }
+}
+
+function snapshot(): MemorySnapshot {
+  const m = tf.memory();
+  return { numTensors: m.numTensors, numBytes: m.numBytes };
+}
+
+/** The worker's handler of a `bench` request: images from the page, weights and draw from the worker. */
+export function runBenchRequest(
+  weights: Vgg16Weights,
+  req: BenchRequest,
+  draw?: DrawFn,
+): BenchMeasurement {
+  const content = rgbaToTensor(req.content);
+  const style = rgbaToTensor(req.style);
+  try {
+    return measureIterations(weights, content, style, req.rounds, req.settings, draw);
+  } finally {
+    content.dispose();
+    style.dispose();
+  }
+}

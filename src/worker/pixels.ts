@@ -1,0 +1,38 @@
+/** Conversions between the page's RGBA pixel buffers and the engine's RGB float tensors. */
+import * as tf from '@tensorflow/tfjs';
+import type { PixelImage } from './protocol';
+
+/** RGBA bytes -> float32 [H, W, 3] in 0..255 (alpha dropped). */
+export function pixelsToTensor(img: PixelImage): tf.Tensor3D {
+  const expected = img.width * img.height * 4;
+  if (img.data.byteLength !== expected) {
+    throw new Error(
+      `Image buffer has ${img.data.byteLength} bytes, expected ${expected} for ${img.width}x${img.height} RGBA`,
+    );
+  }
+  return tf.tidy(() => {
+    const rgba = tf.tensor3d(new Uint8Array(img.data), [img.height, img.width, 4], 'int32');
+    return rgba.slice([0, 0, 0], [-1, -1, 3]).toFloat();
+  });
+}
+
+/** float [H, W, 3] (0..255, maybe outside) -> ImageData with opaque alpha, clamped and rounded. */
+export function tensorToImageData(img: tf.Tensor3D): ImageData {
+  const [h, w] = img.shape;
+  // Synchronous read: the run loop must not await between a step and its drawing, or a message
+  // handled in between could dispose the image being drawn. The step already synced its losses.
+  const rgb = img.dataSync();
+  const out = new Uint8ClampedArray(w * h * 4);
+  for (let p = 0, q = 0; p < w * h; p++, q += 3) {
+    // Uint8ClampedArray clamps and rounds on assignment.
+    out[p * 4] = rgb[q];
+    out[p * 4 + 1] = rgb[q + 1];
+    out[p * 4 + 2] = rgb[q + 2];
+    out[p * 4 + 3] = 255;
+  }
+  return new ImageData(out, w, h);
+}
+
+export function allFinite(values: readonly number[]): boolean {
+  return values.every((v) => Number.isFinite(v));
+}

@@ -1,0 +1,125 @@
+/**
+ * The one message protocol between the page and the style worker (both sides import these types).
+ * Plain postMessage with discriminated unions rather than comlink: the worker streams many events
+ * (load progress, one message per iteration, state changes) that read naturally as typed messages,
+ * and the OffscreenCanvas / pixel buffers are moved with explicit transfer lists.
+ * Per-iteration messages carry numbers only; images reach the page through the transferred canvas.
+ */
+import type { ConvLayerName } from '../model/topology';
+import type { StyleSettings } from '../engine/settings';
+
+// The UI may not import src/engine (eslint), but it needs the settings' shape and defaults: they
+// are plain data, so the protocol passes them on.
+export { DEFAULT_SETTINGS, DEFAULT_STYLE_LAYERS } from '../engine/settings';
+export type { InitMode, OptimizerName, StyleLayerWeight, StyleSettings } from '../engine/settings';
+
+export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+
+/** What the page asks the worker to load (mirrors the loader's WeightsSource). */
+export type WeightsRequest =
+  { kind: 'pretrained' } | { kind: 'demo' } | { kind: 'h5'; bytes: ArrayBuffer; fileName: string };
+
+/** RGBA pixels, row-major, already at the run's output size (the page resizes and crops). */
+export interface PixelImage {
+  width: number;
+  height: number;
+  data: ArrayBuffer;
+}
+
+/**
+ * Settings that may change while a run goes on; they apply at the next iteration (the engine
+ * recomputes only the targets a layer change needs). init, seed and noiseRatio only matter at start.
+ */
+export const LIVE_SETTING_KEYS = [
+  'alpha',
+  'beta',
+  'tvWeight',
+  'learningRate',
+  'styleLayers',
+  'contentLayer',
+  'optimizer',
+] as const;
+export type LiveSettingsPatch = Partial<Pick<StyleSettings, (typeof LIVE_SETTING_KEYS)[number]>>;
+
+export type ToWorker =
+  | { type: 'init'; canvas: OffscreenCanvas; backend: BackendChoice }
+  | { type: 'setBackend'; backend: BackendChoice }
+  | { type: 'loadWeights'; source: WeightsRequest }
+  | {
+      type: 'start';
+      content: PixelImage;
+      style: PixelImage;
+      settings: StyleSettings;
+      maxIterations: number;
+    }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'updateSettings'; patch: LiveSettingsPatch }
+  | { type: 'setMaxIterations'; maxIterations: number }
+  | { type: 'download'; requestId: number };
+
+export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped';
+
+export interface LossReport {
+  /** J(G) as the engine reports it (weighted sum, tv included). */
+  total: number;
+  /** Unweighted J_content. */
+  content: number;
+  /** Unweighted J_style = sum_l lambda_l J_style^[l]. */
+  style: number;
+  /** Unweighted total variation. */
+  tv: number;
+  /** alpha * J_content, beta * J_style, tvWeight * tv: the terms that add up to the total. */
+  weightedContent: number;
+  weightedStyle: number;
+  weightedTv: number;
+  styleLayers: Partial<Record<ConvLayerName, number>>;
+}
+
+export type ErrorWhere = 'backend' | 'weights' | 'start' | 'step' | 'download' | 'protocol';
+
+export type FromWorker =
+  | {
+      type: 'backend';
+      backend: BackendName;
+      requested: BackendChoice;
+      /** Renderer string of WebGL when it could be probed. */
+      renderer: string | null;
+      /** Set when the backend used is not the one asked for, or auto avoided webgl: says why. */
+      warning: string | null;
+    }
+  | {
+      type: 'weightsProgress';
+      phase: 'cache' | 'download' | 'convert';
+      loaded: number;
+      total: number;
+    }
+  | {
+      type: 'weightsLoaded';
+      label: 'pretrained' | 'demo';
+      origin: 'cache' | 'network' | 'file';
+      bytes: number;
+    }
+  | { type: 'weightsError'; kind: 'not-found' | 'format' | 'other'; message: string }
+  | { type: 'state'; state: RunState; width?: number; height?: number; message?: string }
+  | {
+      type: 'iteration';
+      iteration: number;
+      maxIterations: number;
+      losses: LossReport;
+      /** Wall time of this step (ms), and a smoothed one for iterations/second. */
+      stepMs: number;
+      avgStepMs: number;
+    }
+  | { type: 'settingsApplied'; iteration: number; settings: StyleSettings }
+  | { type: 'error'; where: ErrorWhere; message: string }
+  | {
+      type: 'download';
+      requestId: number;
+      width: number;
+      height: number;
+      iteration: number;
+      png: ArrayBuffer;
+    };
