@@ -36,16 +36,18 @@ test('first visit downloads the demo weights with a byte progress bar; a reload 
   });
   await page.goto('/');
   await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
-  const bar = page.getByRole('progressbar', { name: 'Weights loading' });
   const seen: number[] = [];
   await expect
     .poll(
       async () => {
-        if (await bar.isVisible()) {
-          const v = Number(await bar.getAttribute('value'));
-          const max = Number(await bar.getAttribute('max'));
-          if (max > 1 && v > 0) seen.push(v / max);
-        }
+        // One non-waiting read: the bar may vanish at any moment once loading ends.
+        const fraction = await page.evaluate(() => {
+          const bar = document.querySelector<HTMLProgressElement>(
+            'progress[aria-label="Weights loading"]',
+          );
+          return bar && bar.max > 1 && bar.value > 0 ? bar.value / bar.max : null;
+        });
+        if (fraction !== null) seen.push(fraction);
         return page.getByTestId('weights-status').isVisible();
       },
       { timeout: 120_000, intervals: [100] },
