@@ -135,3 +135,22 @@ describe('cost functions equal plain float64 loops (SPEC.md)', () => {
     g.dispose();
   });
 });
+
+describe('gramMatrix gradient', () => {
+  it('matches autodiff of A^T A for a non-symmetric upstream gradient', () => {
+    const [nH, nW, nC] = [3, 4, 5];
+    const a = tf.tensor4d(seededArray(nH * nW * nC, 21), [1, nH, nW, nC]);
+    // A non-symmetric weighting makes dL/dG non-symmetric: dG + dG^T is then really needed.
+    const w = tf.tensor2d(seededArray(nC * nC, 22), [nC, nC]);
+    const ours = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(gramMatrix(x), w)))(a);
+    const reference = tf.grad((x: tf.Tensor) => {
+      const m = tf.reshape(x, [nH * nW, nC]) as tf.Tensor2D;
+      return tf.sum(tf.mul(tf.matMul(m, m, true, false), w));
+    })(a);
+    const diff = tf.max(tf.abs(tf.sub(ours, reference))).dataSync()[0];
+    const scale = tf.max(tf.abs(reference)).dataSync()[0];
+    expect(scale).toBeGreaterThan(0.1);
+    expect(diff).toBeLessThan(1e-5 * scale);
+    tf.dispose([a, w, ours, reference]);
+  });
+});

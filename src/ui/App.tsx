@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from './store';
-import { pasteTarget, pickImage, pickSamples } from './pickImage';
+import { pasteTarget, pickFiles, pickImage, pickSamples } from './pickImage';
+import { LIMITS_TEXT } from './imageIntake';
 import { DropZone } from './components/DropZone';
 import { PreviewCanvas } from './components/PreviewCanvas';
 import { RunControls } from './components/RunControls';
@@ -14,9 +15,8 @@ import './app.css';
 function usePaste(): void {
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
-      const file = Array.from(e.clipboardData?.files ?? []).find((f) =>
-        f.type.startsWith('image/'),
-      );
+      // Any pasted file goes to intake, which says what is wrong with one that is not an image.
+      const file = e.clipboardData?.files[0];
       if (!file) return;
       e.preventDefault();
       void pickImage(pasteTarget(document.activeElement), file);
@@ -31,8 +31,10 @@ export function App() {
   const content = useStore((s) => s.content);
   const style = useStore((s) => s.style);
   const error = useStore((s) => s.error);
+  const notice = useStore((s) => s.notice);
   const runWidth = useStore((s) => s.run.width);
   const runHeight = useStore((s) => s.run.height);
+  const workerGeneration = useStore((s) => s.workerGeneration);
   return (
     <div className="app">
       <header>
@@ -53,6 +55,18 @@ export function App() {
           </button>
         </p>
       )}
+      {notice && (
+        <p className="notice" role="status" data-testid="notice">
+          {notice}{' '}
+          <button
+            type="button"
+            aria-label="Dismiss notice"
+            onClick={() => useStore.getState().setNotice(null)}
+          >
+            ×
+          </button>
+        </p>
+      )}
       <BackendNotice />
       <main className="layout">
         <div className="inputs">
@@ -61,15 +75,18 @@ export function App() {
               slot="content"
               title="Content"
               image={content}
-              onFile={(f) => void pickImage('content', f)}
+              onFiles={(f) => void pickFiles('content', f)}
             />
             <DropZone
               slot="style"
               title="Style"
               image={style}
-              onFile={(f) => void pickImage('style', f)}
+              onFiles={(f) => void pickFiles('style', f)}
             />
           </div>
+          <p className="limits" data-testid="image-limits">
+            {LIMITS_TEXT}
+          </p>
           <button
             type="button"
             onClick={() =>
@@ -81,7 +98,8 @@ export function App() {
           <WeightsPanel />
         </div>
         <div className="output">
-          <PreviewCanvas width={runWidth} height={runHeight} />
+          {/* A new worker needs a canvas it can take over: the key gives it a fresh element. */}
+          <PreviewCanvas key={workerGeneration} width={runWidth} height={runHeight} />
           <RunControls />
           <RunStats />
           <LossChart />

@@ -2,18 +2,6 @@
 import { coverCrop, type Size } from './geometry';
 import type { PixelImage } from '../worker/protocol';
 
-/** Decodes a picked/dropped/pasted file, honouring EXIF orientation. */
-export async function decodeImage(file: Blob): Promise<ImageBitmap> {
-  if (file.type && !file.type.startsWith('image/')) {
-    throw new Error(`Not an image (${file.type})`);
-  }
-  try {
-    return await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch {
-    throw new Error('This file could not be decoded as an image.');
-  }
-}
-
 /** Draws the cover-cropped `bitmap` at `size` and returns its RGBA bytes. */
 export function bitmapToPixels(bitmap: ImageBitmap, size: Size): PixelImage {
   const canvas = new OffscreenCanvas(size.width, size.height);

@@ -1,21 +1,65 @@
-/** Turns a file (dropped, picked, pasted or fetched sample) into the store's picked image. */
-import { decodeImage } from './imagePixels';
+/** Puts files (dropped, picked, pasted or fetched samples) into the image slots through intake. */
+import { ImageIntakeError, intakeImage } from './imageIntake';
 import { useStore, type ImageSlot } from './store';
 
-export async function pickImage(slot: ImageSlot, file: File): Promise<void> {
-  const st = useStore.getState();
+const SLOT_LABEL: Record<ImageSlot, string> = { content: 'Content', style: 'Style' };
+
+function otherSlot(slot: ImageSlot): ImageSlot {
+  return slot === 'content' ? 'style' : 'content';
+}
+
+/**
+ * Decodes `file` into `slot`. On any problem the slot keeps its previous image and the error line
+ * names the file and what is wrong. Returns whether the image was taken.
+ */
+export async function pickImage(slot: ImageSlot, file: File): Promise<boolean> {
+  const name = file.name || `pasted-${slot}`;
   try {
-    const bitmap = await decodeImage(file);
+    const img = await intakeImage(file);
+    const st = useStore.getState();
     st.setImage(slot, {
-      name: file.name || `pasted-${slot}`,
-      bitmap,
-      width: bitmap.width,
-      height: bitmap.height,
-      url: URL.createObjectURL(file),
+      name,
+      bitmap: img.bitmap,
+      width: img.width,
+      height: img.height,
+      originalWidth: img.originalWidth,
+      originalHeight: img.originalHeight,
+      url: img.thumbUrl,
+      notes: img.notes,
     });
     st.setError(null);
+    return true;
   } catch (e) {
-    st.setError(`${slot} image: ${e instanceof Error ? e.message : String(e)}`);
+    const what = e instanceof ImageIntakeError ? e.message : `could not be read: ${String(e)}`;
+    const kept = useStore.getState()[slot] ? ' The previous image is kept.' : '';
+    useStore.getState().setError(`${SLOT_LABEL[slot]} image "${name}" ${what}.${kept}`);
+    return false;
+  }
+}
+
+/**
+ * Several files at once: the first goes to `slot`, the second to the other slot when that one is
+ * empty; the rest are left out, and the notice line says so.
+ */
+export async function pickFiles(slot: ImageSlot, files: readonly File[]): Promise<void> {
+  const st = useStore.getState();
+  if (files.length === 0) return;
+  st.setNotice(null);
+  const other = otherSlot(slot);
+  const fillOther = files.length > 1 && !st[other];
+  const used = fillOther ? 2 : 1;
+  await pickImage(slot, files[0]);
+  if (fillOther) await pickImage(other, files[1]);
+  if (files.length > 1) {
+    const names = files
+      .slice(0, used)
+      .map((f) => `"${f.name}"`)
+      .join(' and ');
+    const where = fillOther ? `${slot} and ${other}` : slot;
+    st.setNotice(
+      `${files.length} files dropped: used ${names} for ${where}` +
+        (files.length > used ? `; ignored the other ${files.length - used}.` : '.'),
+    );
   }
 }
 

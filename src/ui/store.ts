@@ -15,8 +15,13 @@ export interface PickedImage {
   bitmap: ImageBitmap;
   width: number;
   height: number;
-  /** Object URL of the file, for the thumbnail. */
+  /** Object URL of the thumbnail (made from the decoded pixels: upright, on white, frame 1). */
   url: string;
+  /** Size as stored in the file (upright), before scaling down on load. */
+  originalWidth: number;
+  originalHeight: number;
+  /** What intake did to it (scaled down, first frame, transparency on white), for the UI. */
+  notes: string[];
 }
 
 export type WeightsChoice = 'pretrained' | 'demo';
@@ -90,6 +95,10 @@ interface SessionSlice {
   run: RunInfo;
   history: LossHistory;
   error: string | null;
+  /** An informational line (not an error), e.g. which of several dropped files were used. */
+  notice: string | null;
+  /** Bumped when the worker is replaced: the preview <canvas> remounts to be transferable again. */
+  workerGeneration: number;
 }
 
 interface Actions {
@@ -109,6 +118,8 @@ interface Actions {
   resetRun(): void;
   pushLosses(iteration: number, l: LossReport): void;
   setError(message: string | null): void;
+  setNotice(message: string | null): void;
+  bumpWorkerGeneration(): void;
 }
 
 export type AppState = PersistedSlice & SessionSlice & Actions;
@@ -128,6 +139,8 @@ export const useStore = create<AppState>()(
       run: IDLE_RUN,
       history: EMPTY_HISTORY,
       error: null,
+      notice: null,
+      workerGeneration: 0,
 
       setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
       setStyleLayerWeight: (name, weight) =>
@@ -185,6 +198,8 @@ export const useStore = create<AppState>()(
           },
         })),
       setError: (error) => set({ error }),
+      setNotice: (notice) => set({ notice }),
+      bumpWorkerGeneration: () => set((s) => ({ workerGeneration: s.workerGeneration + 1 })),
     }),
     {
       name: 'style-transfer-settings',

@@ -2,13 +2,26 @@
  * The only UI module that talks to the style worker: sends ./protocol messages built from the
  * store, and writes what the worker reports back into the store.
  */
-import { isRunActive, useStore, type WeightsChoice } from './store';
+import { isRunActive, useStore, type ImageSlot, type WeightsChoice } from './store';
 import { bitmapToPixels, saveBytes } from './imagePixels';
 import { downloadName, outputSize } from './geometry';
 import { liveDiff } from './liveSettings';
-import type { FromWorker, ToWorker, WeightsRequest } from '../worker/protocol';
+import type { DebugAction, FromWorker, ToWorker, WeightsRequest } from '../worker/protocol';
 
 type DownloadReply = Extract<FromWorker, { type: 'download' }>;
+export type MemoryReport = Omit<
+  Extract<FromWorker, { type: 'memoryReport' }>,
+  'type' | 'requestId'
+>;
+
+/** Restarts allowed within RESTART_WINDOW_MS before the page gives up (a worker that keeps dying). */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+/** Fault injection and leak checks are only reachable when the page was opened with ?debug. */
+export function debugEnabled(): boolean {
+  return new URLSearchParams(location.search).has('debug');
+}
 
 class WorkerClient {
   private worker: Worker | null = null;
@@ -18,6 +31,8 @@ class WorkerClient {
     number,
     { resolve: (r: DownloadReply) => void; reject: (e: Error) => void }
   >();
+  private memoryRequests = new Map<number, (r: MemoryReport) => void>();
+  private restarts: number[] = [];
 
   private send(msg: ToWorker, transfer: Transferable[] = []): void {
     if (!this.worker) throw new Error('The style worker is not running yet');
@@ -36,13 +51,22 @@ class WorkerClient {
       type: 'module',
     });
     this.worker = worker;
-    worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
+    // Messages still queued from a replaced worker are dropped.
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+      if (this.worker === worker) this.receive(ev.data);
+    };
     worker.onerror = (ev) => {
-      useStore.getState().setError(`The style worker failed: ${ev.message || 'could not load'}`);
+      ev.preventDefault();
+      if (this.worker === worker) this.restart(ev.message || 'it could not load');
+    };
+    worker.onmessageerror = () => {
+      if (this.worker === worker) this.restart('a message from it could not be read');
     };
     const offscreen = canvas.transferControlToOffscreen();
     const s = useStore.getState();
-    this.send({ type: 'init', canvas: offscreen, backend: s.backend }, [offscreen]);
+    const debug = debugEnabled();
+    if (debug) installDebugHooks();
+    this.send({ type: 'init', canvas: offscreen, backend: s.backend, debug }, [offscreen]);
     this.loadWeights(s.weightsChoice === 'demo' ? { kind: 'demo' } : { kind: 'pretrained' });
     this.watchStore();
   }
@@ -61,6 +85,50 @@ class WorkerClient {
         if (patch) this.send({ type: 'updateSettings', patch });
       }
     });
+  }
+
+  /**
+   * The worker failed: drop it and start a new one. The preview canvas was transferred to the old
+   * worker, so the page remounts a fresh <canvas> (workerGeneration), whose mount connects again
+   * and reloads the weights (from the IndexedDB cache). Images and settings live in the store and
+   * stay; the run is lost, and the message says so.
+   */
+  private restart(reason: string): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const p of this.downloads.values()) p.reject(new Error('The style worker stopped.'));
+    this.downloads.clear();
+    this.memoryRequests.clear();
+    const now = Date.now();
+    this.restarts = [...this.restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    const st = useStore.getState();
+    st.resetRun();
+    if (this.restarts.length > MAX_RESTARTS) {
+      st.setWeights({ status: 'error', message: 'The style worker keeps failing.' });
+      st.setError(
+        `The style worker failed again (${reason}); it failed ${this.restarts.length} times in a ` +
+          'minute, so it was not restarted. Reload the page to try again.',
+      );
+      return;
+    }
+    st.setError(
+      `The style worker failed (${reason}) and was restarted. Your images and settings are kept; ` +
+        'the run was lost: press Start to run again.',
+    );
+    st.bumpWorkerGeneration();
+  }
+
+  /** tf.memory() in the worker (leak checks). */
+  memory(): Promise<MemoryReport> {
+    const id = this.nextRequest++;
+    return new Promise((resolve) => {
+      this.memoryRequests.set(id, resolve);
+      this.send({ type: 'memory', requestId: id });
+    });
+  }
+
+  debug(action: DebugAction): void {
+    this.send({ type: 'debug', action });
   }
 
   loadWeights(source: WeightsRequest): void {
@@ -181,8 +249,39 @@ class WorkerClient {
         this.downloads.delete(msg.requestId);
         break;
       }
+      case 'memoryReport': {
+        const { backend, numTensors, numBytes, numBytesInGPU } = msg;
+        this.memoryRequests.get(msg.requestId)?.({ backend, numTensors, numBytes, numBytesInGPU });
+        this.memoryRequests.delete(msg.requestId);
+        break;
+      }
     }
   }
 }
 
 export const workerClient = new WorkerClient();
+
+/** What e2e tests reach through window.__styleDebug (only with ?debug in the page URL). */
+export interface StyleDebugHooks {
+  memory(): Promise<MemoryReport>;
+  loseContext(): void;
+  crash(): void;
+  /** RGBA that Start would build from the slot's image (at that image's own output size). */
+  inputPixels(slot: ImageSlot): { width: number; height: number; rgba: number[] } | null;
+}
+
+function installDebugHooks(): void {
+  const hooks: StyleDebugHooks = {
+    memory: () => workerClient.memory(),
+    loseContext: () => workerClient.debug('loseContext'),
+    crash: () => workerClient.debug('crash'),
+    inputPixels: (slot) => {
+      const s = useStore.getState();
+      const img = s[slot];
+      if (!img) return null;
+      const p = bitmapToPixels(img.bitmap, outputSize(img, s.outputLongSide));
+      return { width: p.width, height: p.height, rgba: Array.from(new Uint8Array(p.data)) };
+    },
+  };
+  (window as unknown as { __styleDebug: StyleDebugHooks }).__styleDebug = hooks;
+}

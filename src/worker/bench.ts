@@ -18,8 +18,10 @@ import type { Vgg16Weights } from '../model/weights';
 export interface BenchRequest {
   content: { width: number; height: number; data: ArrayBuffer };
   style: { width: number; height: number; data: ArrayBuffer };
-  /** Measured rounds; each round times one full step with preview, one without, one bare pass. */
+  /** Most measured rounds; each times one full step with preview, one without, one bare pass. */
   rounds: number;
+  /** Stop after the round that would bring the timed rounds past this many ms (at least one round). */
+  budgetMs?: number;
   /** Defaults to DEFAULT_SETTINGS. */
   settings?: StyleSettings;
 }
@@ -57,7 +59,11 @@ export interface BenchMeasurement {
 export type DrawFn = (img: tf.Tensor3D) => void;
 
 /** RGBA bytes -> float32 RGB [H, W, 3] (0..255). */
-export function rgbaToTensor(img: { width: number; height: number; data: ArrayBuffer }): tf.Tensor3D {
+export function rgbaToTensor(img: {
+  width: number;
+  height: number;
+  data: ArrayBuffer;
+}): tf.Tensor3D {
   if (img.data.byteLength !== img.width * img.height * 4) {
     throw new Error(
       `bench image: ${img.data.byteLength} bytes is not ${img.width}x${img.height} RGBA`,
@@ -99,23 +105,26 @@ function syncOne(img: tf.Tensor3D): void {
 }
 
 /** The measurements described on BenchMeasurement, for tensors on the active backend. */
-export function measureIterations(
+export async function measureIterations(
   weights: Vgg16Weights,
   content: tf.Tensor3D,
   style: tf.Tensor3D,
   rounds: number,
   settings: StyleSettings = DEFAULT_SETTINGS,
   draw?: DrawFn,
-): BenchMeasurement {
+  budgetMs = Infinity,
+): Promise<BenchMeasurement> {
   if (!(Number.isInteger(rounds) && rounds >= 1)) {
     throw new Error(`bench: rounds must be an integer >= 1, got ${rounds}`);
   }
   const deepest = deepestLayer(neededLayers(settings));
-  let t = performance.now();
+  const t = performance.now();
   const run = new StyleTransferRun(weights, content, style, settings);
   try {
-    // Targets are computed in the constructor; they are async on webgl until something reads.
-    syncOne(run.currentImage());
+    // Targets are computed in the constructor; on webgl they run when something is read back.
+    const start = run.currentImage();
+    syncOne(start);
+    start.dispose();
     const setupMs = performance.now() - t;
 
     let lastLoss = NaN;
@@ -130,25 +139,21 @@ export function measureIterations(
       return ms;
     };
 
-    t = performance.now();
-    const profile = tf.profile(() => {
-      fullStep(draw !== undefined);
+    let warmupMs = NaN;
+    const profile = await profileWithoutSyncs(() => {
+      warmupMs = fullStep(draw !== undefined);
     });
-    const warmupMs = performance.now() - t;
-    // One bare pass too: its own kernels (the sum's gradient) would otherwise compile in round 1.
-    const image = run.currentImage();
-    try {
-      bareForwardBackward(weights, image, deepest);
-    } finally {
-      image.dispose();
-    }
+    // No separate bare warm-up: its kernels are a subset of the full step's (plus a sum and its
+    // gradient, tiny), and on SwiftShader one more pass costs as much as a round's third.
 
-    const profiled = profile as unknown as { peakBytes: number; newTensors: number };
     const memoryBefore = snapshot();
     const fullMs: number[] = [];
     const fullNoPreviewMs: number[] = [];
     const bareMs: number[] = [];
+    const roundsStart = performance.now();
     for (let i = 0; i < rounds; i++) {
+      const spent = performance.now() - roundsStart;
+      if (i > 0 && spent + spent / i > budgetMs) break;
       if (draw) fullMs.push(fullStep(true));
       fullNoPreviewMs.push(fullStep(false));
       const img = run.currentImage();
@@ -162,7 +167,7 @@ export function measureIterations(
       height: content.shape[0],
       width: content.shape[1],
       deepestLayer: deepest,
-      rounds,
+      rounds: bareMs.length,
       warmupMs,
       setupMs,
       fullMs,
@@ -170,12 +175,40 @@ export function measureIterations(
       bareMs,
       memoryBefore,
       memoryAfter: snapshot(),
-      peakBytes: profiled.peakBytes,
-      warmupNewTensors: profiled.newTensors,
+      peakBytes: profile.peakBytes,
+      warmupNewTensors: profile.newTensors,
       lastLoss,
     };
   } finally {
     run.dispose();
+  }
+}
+
+interface KernelTimer {
+  timerAvailable(): boolean;
+  time(f: () => void): Promise<unknown>;
+}
+
+/**
+ * tf.profile for its memory figures only. Without a GPU timer (SwiftShader has none) tfjs' profiler
+ * reads back every kernel's output to time it, which would turn the profiled step into hundreds of
+ * syncs; the backend's timer is swapped for a no-op while the profile runs.
+ */
+async function profileWithoutSyncs(f: () => void): Promise<Awaited<ReturnType<typeof tf.profile>>> {
+  const backend = tf.backend() as unknown as KernelTimer;
+  // Own properties shadow the prototype's methods; deleting them restores the backend as it was.
+  Object.assign(backend, {
+    timerAvailable: () => true,
+    time: (g: () => void) => {
+      g();
+      return Promise.resolve({ kernelMs: 0 });
+    },
+  } satisfies KernelTimer);
+  try {
+    return await tf.profile(f);
+  } finally {
+    delete (backend as Partial<KernelTimer>).timerAvailable;
+    delete (backend as Partial<KernelTimer>).time;
   }
 }
 
@@ -185,15 +218,23 @@ function snapshot(): MemorySnapshot {
 }
 
 /** The worker's handler of a `bench` request: images from the page, weights and draw from the worker. */
-export function runBenchRequest(
+export async function runBenchRequest(
   weights: Vgg16Weights,
   req: BenchRequest,
   draw?: DrawFn,
-): BenchMeasurement {
+): Promise<BenchMeasurement> {
   const content = rgbaToTensor(req.content);
   const style = rgbaToTensor(req.style);
   try {
-    return measureIterations(weights, content, style, req.rounds, req.settings, draw);
+    return await measureIterations(
+      weights,
+      content,
+      style,
+      req.rounds,
+      req.settings,
+      draw,
+      req.budgetMs,
+    );
   } finally {
     content.dispose();
     style.dispose();

@@ -33,6 +33,13 @@ export function tensorToImageData(img: tf.Tensor3D): ImageData {
   return new ImageData(out, w, h);
 }
 
+/** Fraction of values pinned at the 0..255 clip bounds (how far the image has saturated). */
+export function saturatedFraction(rgb: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < rgb.length; i++) if (rgb[i] <= 0 || rgb[i] >= 255) n++;
+  return rgb.length === 0 ? 0 : n / rgb.length;
+}
+
 export function allFinite(values: readonly number[]): boolean {
   return values.every((v) => Number.isFinite(v));
 }

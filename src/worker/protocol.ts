@@ -7,6 +7,7 @@
  */
 import type { ConvLayerName } from '../model/topology';
 import type { StyleSettings } from '../engine/settings';
+import type { BenchMeasurement, BenchRequest } from './bench';
 
 // The UI may not import src/engine (eslint), but it needs the settings' shape and defaults: they
 // are plain data, so the protocol passes them on.
@@ -43,7 +44,8 @@ export const LIVE_SETTING_KEYS = [
 export type LiveSettingsPatch = Partial<Pick<StyleSettings, (typeof LIVE_SETTING_KEYS)[number]>>;
 
 export type ToWorker =
-  | { type: 'init'; canvas: OffscreenCanvas; backend: BackendChoice }
+  /** debug: the page was opened with ?debug, so the worker accepts 'debug' messages. */
+  | { type: 'init'; canvas: OffscreenCanvas; backend: BackendChoice; debug?: boolean }
   | { type: 'setBackend'; backend: BackendChoice }
   | { type: 'loadWeights'; source: WeightsRequest }
   | {
@@ -58,7 +60,15 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'updateSettings'; patch: LiveSettingsPatch }
   | { type: 'setMaxIterations'; maxIterations: number }
-  | { type: 'download'; requestId: number };
+  | { type: 'download'; requestId: number }
+  /** Reports tf.memory() (leak checks in the e2e tests). */
+  | { type: 'memory'; requestId: number }
+  /** Fault injection for the e2e tests; refused unless init said debug. */
+  | { type: 'debug'; action: DebugAction }
+  /** Measures iterations against a bare VGG16 pass (npm run bench, via bench.html). */
+  | { type: 'bench'; requestId: number; request: BenchRequest };
+
+export type DebugAction = 'loseContext' | 'crash';
 
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped';
 
@@ -116,10 +126,25 @@ export type FromWorker =
   | { type: 'settingsApplied'; iteration: number; settings: StyleSettings }
   | { type: 'error'; where: ErrorWhere; message: string }
   | {
+      type: 'memoryReport';
+      requestId: number;
+      backend: string;
+      numTensors: number;
+      numBytes: number;
+      /** Only the webgl backend reports it. */
+      numBytesInGPU: number | null;
+    }
+  | {
       type: 'download';
       requestId: number;
       width: number;
       height: number;
       iteration: number;
       png: ArrayBuffer;
+    }
+  | {
+      type: 'benchResult';
+      requestId: number;
+      result: BenchMeasurement | null;
+      error: string | null;
     };

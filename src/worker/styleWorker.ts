@@ -18,12 +18,15 @@ import {
   type Vgg16Weights,
 } from '../model/weights';
 import { activateBackend } from './backend';
-import { allFinite, pixelsToTensor, tensorToImageData } from './pixels';
+import { contextLost, loseContextForTest, replaceWebglBackend } from './webglRecovery';
+import { runBenchRequest } from './bench';
+import { allFinite, pixelsToTensor, saturatedFraction, tensorToImageData } from './pixels';
 import type {
   BackendChoice,
   FromWorker,
   LiveSettingsPatch,
   LossReport,
+  PixelImage,
   RunState,
   ToWorker,
 } from './protocol';
@@ -56,6 +59,17 @@ let pendingPatch: LiveSettingsPatch | null = null;
 /** Bumped whenever a run is replaced, so a loop of an older run stops at its next tick. */
 let runToken = 0;
 let avgStepMs = 0;
+/** The run's inputs, CPU-side: a lost WebGL context takes every tensor with it. */
+let runInputs: { content: PixelImage; style: PixelImage } | null = null;
+/** lastImage as CPU pixels (RGB float 0..255), for the same reason. */
+let lastGood: { height: number; width: number; rgb: Float32Array } | null = null;
+/** Iterations done before the run was rebuilt after a context loss (the engine restarts at 0). */
+let iterBase = 0;
+let debugEnabled = false;
+/** Total loss of the previous accepted step under the same settings (null after a change). */
+let prevTotal: number | null = null;
+/** A step whose loss exceeds the previous one this many times is treated as diverging. */
+const DIVERGENCE_FACTOR = 10;
 
 function setState(next: RunState, message?: string): void {
   state = next;
@@ -99,6 +113,10 @@ function disposeRun(): void {
   lastImage = null;
   runSettings = null;
   pendingPatch = null;
+  runInputs = null;
+  lastGood = null;
+  iterBase = 0;
+  prevTotal = null;
 }
 
 function lossReport(
@@ -131,6 +149,9 @@ function applyPendingPatch(iteration: number): void {
     return;
   }
   runSettings = { ...runSettings, ...patch };
+  // New weights or layers change the loss's scale, so a jump is no sign of divergence then; a new
+  // learning rate or optimiser does not, and the step right after one is exactly what to check.
+  if (Object.keys(patch).some((k) => k !== 'learningRate' && k !== 'optimizer')) prevTotal = null;
   post({ type: 'settingsApplied', iteration, settings: runSettings });
 }
 
@@ -138,25 +159,35 @@ async function loop(token: number): Promise<void> {
   for (;;) {
     await nextFrame();
     if (token !== runToken || state !== 'running' || !run || !runSettings) return;
-    if (run.iteration >= maxIterations) {
+    if (iterBase + run.iteration >= maxIterations) {
       setState('done');
       return;
     }
-    applyPendingPatch(run.iteration + 1);
+    applyPendingPatch(iterBase + run.iteration + 1);
     const t0 = performance.now();
     let result;
     try {
       result = run.step();
     } catch (e) {
+      if (contextLost()) {
+        enqueue(() => recoverFromContextLoss(token));
+        return;
+      }
       post({
         type: 'error',
         where: 'step',
-        message: `Iteration ${run.iteration + 1} failed: ${messageOf(e)}`,
+        message: `Iteration ${iterBase + run.iteration + 1} failed: ${messageOf(e)}`,
       });
       setState('paused', 'Paused after an error in a step.');
       return;
     }
     const stepMs = performance.now() - t0;
+    if (contextLost()) {
+      // The step ran on a dead context: its numbers are zeros, not results.
+      result.image.dispose();
+      enqueue(() => recoverFromContextLoss(token));
+      return;
+    }
     const l = result.losses;
     if (
       !allFinite([l.total, l.content, l.style, l.tv]) ||
@@ -166,19 +197,44 @@ async function loop(token: number): Promise<void> {
       if (lastImage) run.setImage(lastImage);
       setState(
         'paused',
-        `The loss became ${l.total} at iteration ${result.iteration}: paused and kept the last finite image. ` +
+        `The loss became ${l.total} at iteration ${iterBase + result.iteration}: paused and kept the last finite image. ` +
           'Lower the learning rate or the weights, then resume.',
       );
       return;
     }
+    // Pixels are clipped, so an absurd learning rate saturates the image instead of reaching NaN
+    // (and with random weights the loss may even fall). Two signs of that failure: the loss jumps
+    // tenfold in one step under unchanged weights, or the image snaps to the clip bounds at once.
+    const jumped = prevTotal !== null && l.total > DIVERGENCE_FACTOR * prevTotal;
+    const snapped =
+      lastGood !== null &&
+      saturatedFraction(result.image.dataSync()) > 0.9 &&
+      saturatedFraction(lastGood.rgb) < 0.5;
+    if (jumped || snapped) {
+      const lr = runSettings.learningRate;
+      const what = jumped
+        ? `The loss jumped from ${prevTotal!.toPrecision(3)} to ${l.total.toPrecision(3)}`
+        : 'The image saturated to pure colours in one step';
+      result.image.dispose();
+      if (lastImage) run.setImage(lastImage);
+      setState(
+        'paused',
+        `${what} at iteration ${iterBase + result.iteration} (learning rate ${lr}): paused and ` +
+          'kept the last good image. Lower the learning rate, then resume.',
+      );
+      prevTotal = null;
+      return;
+    }
+    prevTotal = l.total;
     lastImage?.dispose();
     lastImage = result.image;
-    lastImageIteration = result.iteration;
+    lastImageIteration = iterBase + result.iteration;
     draw(lastImage);
+    keepPixels(lastImage);
     avgStepMs = avgStepMs === 0 ? stepMs : 0.7 * avgStepMs + 0.3 * stepMs;
     post({
       type: 'iteration',
-      iteration: result.iteration,
+      iteration: iterBase + result.iteration,
       maxIterations,
       losses: lossReport(l, runSettings),
       stepMs,
@@ -267,9 +323,11 @@ function start(msg: Extract<ToWorker, { type: 'start' }>): void {
       style.dispose();
     }
     runSettings = { ...msg.settings };
+    runInputs = { content: msg.content, style: msg.style };
     lastImage = run.currentImage();
     lastImageIteration = 0;
     draw(lastImage);
+    keepPixels(lastImage);
   } catch (e) {
     disposeRun();
     post({ type: 'error', where: 'start', message: messageOf(e) });
@@ -299,6 +357,18 @@ async function download(requestId: number): Promise<void> {
   }
 }
 
+/** A bench request (npm run bench): the worker's weights and its own draw, no run in progress. */
+async function bench(msg: Extract<ToWorker, { type: 'bench' }>): Promise<void> {
+  try {
+    if (!weights) throw new Error('Load weights before benchmarking.');
+    if (state === 'running' || state === 'starting') throw new Error('Stop the run first.');
+    const result = await runBenchRequest(weights, msg.request, draw);
+    post({ type: 'benchResult', requestId: msg.requestId, result, error: null });
+  } catch (e) {
+    post({ type: 'benchResult', requestId: msg.requestId, result: null, error: messageOf(e) });
+  }
+}
+
 let queue: Promise<void> = Promise.resolve();
 function enqueue(job: () => Promise<void> | void): void {
   queue = queue
@@ -310,6 +380,7 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   switch (msg.type) {
     case 'init':
+      debugEnabled = msg.debug === true;
       previewCanvas = msg.canvas;
       preview = msg.canvas.getContext('2d');
       enqueue(() => setBackend(msg.backend));
@@ -326,11 +397,18 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'download':
       enqueue(() => download(msg.requestId));
       break;
+    case 'bench':
+      enqueue(() => bench(msg));
+      break;
     case 'pause':
       if (state === 'running') setState('paused');
       break;
     case 'resume':
-      if ((state === 'paused' || state === 'done') && run && run.iteration < maxIterations)
+      if (
+        (state === 'paused' || state === 'done') &&
+        run &&
+        iterBase + run.iteration < maxIterations
+      )
         startLoop();
       break;
     case 'stop':
@@ -346,6 +424,12 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'setMaxIterations':
       maxIterations = msg.maxIterations;
       break;
+    case 'memory':
+      post({ type: 'memoryReport', requestId: msg.requestId, ...memoryReport() });
+      break;
+    case 'debug':
+      debugAction(msg.action);
+      break;
     default: {
       const never: never = msg;
       post({
@@ -356,6 +440,126 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     }
   }
 };
+
+/** Keeps lastImage as CPU pixels (a second read is free: the draw already synced it). */
+function keepPixels(img: tf.Tensor3D): void {
+  const [height, width] = img.shape;
+  lastGood = { height, width, rgb: new Float32Array(img.dataSync()) };
+}
+
+/**
+ * After the WebGL context was lost mid-run: a fresh webgl backend, the weights again from their raw
+ * arrays, and a new run from the CPU copies of the inputs and of the last good image. It resumes
+ * (counting on from that image's iteration) unless the run was stopped meanwhile.
+ */
+async function recoverFromContextLoss(token: number): Promise<void> {
+  const settings = runSettings;
+  const inputs = runInputs;
+  const good = lastGood;
+  const lostAt = lastImageIteration;
+  if (!rawWeights || !settings || !inputs || !good) return;
+  // Tensors of the lost context cannot be read; dispose them only to clear tfjs' bookkeeping.
+  for (const free of [
+    () => run?.dispose(),
+    () => lastImage?.dispose(),
+    () => weights && disposeWeights(weights),
+  ]) {
+    try {
+      free();
+    } catch {
+      // Already unusable: nothing else to release.
+    }
+  }
+  run = null;
+  lastImage = null;
+  weights = null;
+  try {
+    replaceWebglBackend();
+    const pick = await activateBackend(backendChoice);
+    post({ type: 'backend', requested: backendChoice, ...pick });
+    weights = toTensors(rawWeights);
+    const content = pixelsToTensor(inputs.content);
+    const style = pixelsToTensor(inputs.style);
+    const image = tf.tensor3d(good.rgb, [good.height, good.width, 3]);
+    try {
+      run = new StyleTransferRun(weights, content, style, settings);
+      run.setImage(image);
+    } finally {
+      content.dispose();
+      style.dispose();
+      image.dispose();
+    }
+    iterBase = lostAt;
+    lastImage = run.currentImage();
+    draw(lastImage);
+  } catch (e) {
+    post({
+      type: 'error',
+      where: 'backend',
+      message: `The WebGL context was lost and the backend could not be rebuilt: ${messageOf(e)}`,
+    });
+    setState('stopped', 'Stopped after the WebGL context was lost.');
+    return;
+  }
+  const note = `The WebGL context was lost at iteration ${lostAt + 1}; rebuilt the backend and resumed from iteration ${lostAt}.`;
+  if (token === runToken && state === 'running') {
+    runToken++;
+    setState('running', note);
+    void loop(runToken);
+  } else {
+    post({ type: 'error', where: 'step', message: note });
+  }
+}
+
+function memoryReport(): {
+  backend: string;
+  numTensors: number;
+  numBytes: number;
+  numBytesInGPU: number | null;
+} {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  return {
+    backend: tf.getBackend(),
+    numTensors: m.numTensors,
+    numBytes: m.numBytes,
+    numBytesInGPU: m.numBytesInGPU ?? null,
+  };
+}
+
+function debugAction(action: 'loseContext' | 'crash'): void {
+  if (!debugEnabled) {
+    post({
+      type: 'error',
+      where: 'protocol',
+      message: 'Debug messages need the page opened with ?debug.',
+    });
+    return;
+  }
+  if (action === 'loseContext') {
+    if (!loseContextForTest()) {
+      post({
+        type: 'error',
+        where: 'protocol',
+        message: 'No WebGL context to lose (backend is not webgl).',
+      });
+    }
+    return;
+  }
+  // Thrown from a timer so nothing catches it: the page sees the worker fail as it would for real.
+  setTimeout(() => {
+    throw new Error('Crash requested through the debug hook');
+  });
+}
+
+// A blocked load or eval in the worker would otherwise only reach the devtools console.
+scope.addEventListener('securitypolicyviolation', (e) => {
+  const ev = e as SecurityPolicyViolationEvent;
+  post({
+    type: 'error',
+    where: 'protocol',
+    message: `Content-Security-Policy blocked ${ev.blockedURI || 'something'} (${ev.violatedDirective})`,
+  });
+});
 
 scope.onerror = (ev) => {
   post({ type: 'error', where: 'protocol', message: String(ev) });

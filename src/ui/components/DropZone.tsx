@@ -5,17 +5,12 @@ export interface DropZoneProps {
   slot: ImageSlot;
   title: string;
   image: PickedImage | null;
-  onFile(file: File): void;
-}
-
-function firstImageFile(list: FileList | null | undefined): File | null {
-  if (!list) return null;
-  for (const f of Array.from(list)) if (f.type.startsWith('image/') || f.type === '') return f;
-  return null;
+  /** Every file given (not only images: intake names what is wrong with the others). */
+  onFiles(files: File[]): void;
 }
 
 /** One image input: drop a file on it, pick one with the button, or paste while it has focus. */
-export function DropZone({ slot, title, image, onFile }: DropZoneProps) {
+export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
 
@@ -40,8 +35,8 @@ export function DropZone({ slot, title, image, onFile }: DropZoneProps) {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        const file = firstImageFile(e.dataTransfer.files);
-        if (file) onFile(file);
+        const files = Array.from(e.dataTransfer.files);
+        if (files.length > 0) onFiles(files);
       }}
     >
       <h2>{title}</h2>
@@ -51,6 +46,13 @@ export function DropZone({ slot, title, image, onFile }: DropZoneProps) {
           <figcaption data-testid={`size-${slot}`}>
             {image.name} · {image.width}×{image.height} px
           </figcaption>
+          {image.notes.length > 0 && (
+            <ul className="intake-notes" data-testid={`notes-${slot}`}>
+              {image.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          )}
         </figure>
       ) : (
         <p className="hint">Drop an image here, paste one, or pick a file.</p>
@@ -62,11 +64,12 @@ export function DropZone({ slot, title, image, onFile }: DropZoneProps) {
         ref={input}
         type="file"
         accept="image/*"
+        multiple
         hidden
         aria-label={`${title} image file`}
         onChange={(e) => {
-          const file = firstImageFile(e.target.files);
-          if (file) onFile(file);
+          const files = Array.from(e.target.files ?? []);
+          if (files.length > 0) onFiles(files);
           e.target.value = '';
         }}
       />

@@ -1,0 +1,10 @@
+// `npm run bench [-- flags]`: runs scripts/bench/main.ts through tsx with node alone (flags there).
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const script = join(dirname(fileURLToPath(import.meta.url)), 'bench', 'main.ts');
+const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+process.exit(r.status ?? 1);

@@ -1,0 +1,114 @@
+/**
+ * The bench page's script (bench.html): starts the app's own style worker with a transferred
+ * preview canvas on the webgl backend, loads the demo weights, and exposes window.__styleBench so
+ * that scripts/bench/browser.ts can ask for measurements with page.evaluate.
+ */
+import type { BenchMeasurement, BenchRequest } from '../../src/worker/bench';
+import type { FromWorker, ToWorker } from '../../src/worker/protocol';
+
+export interface BenchReady {
+  backend: string;
+  renderer: string | null;
+  warning: string | null;
+  pageRenderer: string | null;
+}
+
+export interface StyleBenchHandle {
+  ready: Promise<BenchReady>;
+  measure(size: number, rounds: number, budgetMs: number): Promise<BenchMeasurement>;
+}
+
+declare global {
+  interface Window {
+    __styleBench?: StyleBenchHandle;
+  }
+}
+
+const worker = new Worker(new URL('../../src/worker/styleWorker.ts', import.meta.url), {
+  type: 'module',
+});
+const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
+
+type Waiter = { match: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void };
+const waiters: Waiter[] = [];
+let failure: ((e: Error) => void) | null = null;
+
+function next<T extends FromWorker['type']>(
+  type: T,
+  match: (m: Extract<FromWorker, { type: T }>) => boolean = () => true,
+): Promise<Extract<FromWorker, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    failure = reject;
+    waiters.push({
+      match: (m) => m.type === type && match(m as Extract<FromWorker, { type: T }>),
+      resolve: (m) => resolve(m as Extract<FromWorker, { type: T }>),
+    });
+  });
+}
+
+worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+  const m = ev.data;
+  if (m.type === 'error' || m.type === 'weightsError') {
+    failure?.(new Error(`worker: ${m.message}`));
+    return;
+  }
+  const i = waiters.findIndex((w) => w.match(m));
+  if (i >= 0) waiters.splice(i, 1)[0].resolve(m);
+};
+worker.onerror = (ev) => failure?.(new Error(`worker failed to load: ${ev.message}`));
+
+function pageRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+async function start(): Promise<BenchReady> {
+  const canvas = document.getElementById('preview') as HTMLCanvasElement;
+  const offscreen = canvas.transferControlToOffscreen();
+  const backend = next('backend');
+  send({ type: 'init', canvas: offscreen, backend: 'webgl' }, [offscreen]);
+  const b = await backend;
+  const loaded = next('weightsLoaded');
+  send({ type: 'loadWeights', source: { kind: 'demo' } });
+  await loaded;
+  return {
+    backend: b.backend,
+    renderer: b.renderer,
+    warning: b.warning,
+    pageRenderer: pageRenderer(),
+  };
+}
+
+/** A bundled sample cover-cropped to size x size, as RGBA bytes (what the app's page sends). */
+async function samplePixels(name: string, size: number): Promise<BenchRequest['content']> {
+  const res = await fetch(`${import.meta.env.BASE_URL}samples/${name}`);
+  if (!res.ok) throw new Error(`samples/${name}: HTTP ${res.status}`);
+  const bmp = await createImageBitmap(await res.blob());
+  const scale = Math.max(size / bmp.width, size / bmp.height);
+  const w = bmp.width * scale;
+  const h = bmp.height * scale;
+  const ctx = new OffscreenCanvas(size, size).getContext('2d');
+  if (!ctx) throw new Error('no 2D context');
+  ctx.drawImage(bmp, (size - w) / 2, (size - h) / 2, w, h);
+  const data = ctx.getImageData(0, 0, size, size).data;
+  return { width: size, height: size, data: data.buffer.slice(0) as ArrayBuffer };
+}
+
+let nextId = 1;
+async function measure(size: number, rounds: number, budgetMs: number): Promise<BenchMeasurement> {
+  const content = await samplePixels('hills.png', size);
+  const style = await samplePixels('brush-strokes.png', size);
+  const requestId = nextId++;
+  const reply = next('benchResult', (m) => m.requestId === requestId);
+  send({ type: 'bench', requestId, request: { content, style, rounds, budgetMs } }, [
+    content.data,
+    style.data,
+  ]);
+  const r = await reply;
+  if (!r.result) throw new Error(`bench failed in the worker: ${r.error ?? 'no result'}`);
+  return r.result;
+}
+
+window.__styleBench = { ready: start(), measure };
