@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, expect } from '@playwright/test';
+import playwrightConfig from '../playwright.config';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = 4183;
@@ -38,17 +39,8 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${PORT}/`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-    ],
+    // The same Chromium flags as the e2e tests (SwiftShader WebGL, closed-network quietness).
+    args: playwrightConfig.use?.launchOptions?.args ?? [],
   });
   try {
     await waitForServer(url, 30_000);

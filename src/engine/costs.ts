@@ -89,22 +89,15 @@ export function styleCost(
   genActs: Acts,
   layers: readonly StyleLayerWeight[],
 ): tf.Scalar {
-  return tf.tidy(() =>
-    layers.reduce<tf.Scalar>(
-      (acc, { name, weight }) =>
-        tf.add(
-          acc,
-          tf.mul(
-            layerStyleCost(
-              need(styleActs[name], `style activation of ${name}`),
-              need(genActs[name], `generated activation of ${name}`),
-            ),
-            weight,
-          ),
-        ),
-      tf.scalar(0),
-    ),
-  );
+  return tf.tidy(() => {
+    const grams: Partial<Record<ConvLayerName, tf.Tensor2D>> = {};
+    for (const { name } of layers) {
+      const aS = need(styleActs[name], `style activation of ${name}`);
+      assertSameShape(aS, need(genActs[name], `generated activation of ${name}`), 'styleCost');
+      grams[name] = gramMatrix(aS);
+    }
+    return styleCostFromGrams(grams, genActs, layers);
+  });
 }
 
 /** J_style from precomputed style Grams. */
