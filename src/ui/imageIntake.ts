@@ -110,6 +110,17 @@ function drawOn(bitmap: ImageBitmap, w: number, h: number, white: boolean): Offs
   return canvas;
 }
 
+/** True when any pixel is not fully opaque (a PNG may declare alpha and use none). */
+function hasTransparentPixels(bitmap: ImageBitmap): boolean {
+  const ctx = drawOn(bitmap, bitmap.width, bitmap.height, false).getContext('2d', {
+    willReadFrequently: true,
+  });
+  if (!ctx) return true;
+  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  for (let i = 3; i < data.length; i += 4) if (data[i] < 255) return true;
+  return false;
+}
+
 /** Reads, checks and decodes one file. Throws ImageIntakeError with a message meant for people. */
 export async function intakeImage(file: Blob): Promise<IntakeImage> {
   if (file.size === 0) throw new ImageIntakeError('is empty (0 bytes)');
@@ -145,7 +156,7 @@ export async function intakeImage(file: Blob): Promise<IntakeImage> {
   }
   let bitmap = decoded;
   try {
-    if (header.mayHaveAlpha) {
+    if (header.mayHaveAlpha && hasTransparentPixels(decoded)) {
       // Put transparency on white once here, so thumbnail, run and download all agree.
       const flat = drawOn(decoded, decoded.width, decoded.height, true);
       bitmap = flat.transferToImageBitmap();
