@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, type StyleSettings } from '../engine/settings';
 import { extractFeatures } from '../engine/vgg16';
 import { deepestLayer } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
+import { pixelsToTensor } from './pixels';
 
 /** What the page asks the worker to measure (images already at the output size, RGBA bytes). */
 export interface BenchRequest {
@@ -57,25 +58,6 @@ export interface BenchMeasurement {
 }
 
 export type DrawFn = (img: tf.Tensor3D) => void;
-
-/** RGBA bytes -> float32 RGB [H, W, 3] (0..255). */
-export function rgbaToTensor(img: {
-  width: number;
-  height: number;
-  data: ArrayBuffer;
-}): tf.Tensor3D {
-  if (img.data.byteLength !== img.width * img.height * 4) {
-    throw new Error(
-      `bench image: ${img.data.byteLength} bytes is not ${img.width}x${img.height} RGBA`,
-    );
-  }
-  return tf.tidy(() =>
-    tf
-      .tensor3d(new Uint8Array(img.data), [img.height, img.width, 4], 'int32')
-      .slice([0, 0, 0], [-1, -1, 3])
-      .toFloat(),
-  );
-}
 
 /**
  * The network's own cost on `img`: forward to `deepest` and the gradient back to the pixels,
@@ -223,8 +205,8 @@ export async function runBenchRequest(
   req: BenchRequest,
   draw?: DrawFn,
 ): Promise<BenchMeasurement> {
-  const content = rgbaToTensor(req.content);
-  const style = rgbaToTensor(req.style);
+  const content = pixelsToTensor(req.content);
+  const style = pixelsToTensor(req.style);
   try {
     return await measureIterations(
       weights,
