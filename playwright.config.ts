@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+// Not npm start's 4173, so the app and the tests can run side by side; E2E_PORT for parallel checkouts.
+const PORT = Number(process.env.E2E_PORT ?? 4174);
 
 /**
  * e2e tests drive the built app (vite preview) in Debian's Chromium: no browser download ever.
