@@ -37,9 +37,20 @@ function cspMetaTag(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: without it the browser withholds SharedArrayBuffer, and tfjs-wasm falls
+ * back to its single-threaded build. Every file the app loads is same-origin, so require-corp
+ * costs nothing. A static host must send the same two headers (README, "Threads").
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react(), cspMetaTag()],
-  preview: { headers: { 'Content-Security-Policy': CSP_HEADER } },
+  preview: { headers: { 'Content-Security-Policy': CSP_HEADER, ...ISOLATION_HEADERS } },
+  server: { headers: ISOLATION_HEADERS },
   // No client-side routing: a missing file must be a 404 (e.g. model.json before \`npm run weights\`),
   // not index.html.
   appType: 'mpa',
