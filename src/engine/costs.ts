@@ -43,12 +43,14 @@ export function gramMatrix(a: tf.Tensor): tf.Tensor2D {
  * X^T X with a hand-written gradient: dL/dX = X (dG + dG^T) is one matmul, where tfjs' autodiff
  * of matMul(x, x) takes one per operand. Grams and their gradients were the largest cost of a
  * step above the bare network (npm run bench: 15 BatchMatMul kernels, ~19% of a bare pass).
+ * Every product is a plain one: on wasm, matMul with transposeA/B runs 10-70x slower than an
+ * explicit transpose followed by a plain matMul (the transpose is one cheap copy).
  */
 const gramOfColumns = tf.customGrad((...args) => {
   const x = args[0] as tf.Tensor2D;
   (args[1] as tf.GradSaveFunc)([x]);
   return {
-    value: tf.matMul(x, x, true, false),
+    value: tf.matMul(tf.transpose(x), x),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
       tf.matMul(saved[0] as tf.Tensor2D, tf.add(dy, tf.transpose(dy)) as tf.Tensor2D),
   };

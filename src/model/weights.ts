@@ -9,6 +9,17 @@ export interface ConvWeights {
   /** [3, 3, in, out], Keras/tfjs HWIO layout. */
   kernel: tf.Tensor4D;
   bias: tf.Tensor1D;
+  /**
+   * [3, 3, out, in]: the kernel flipped in both spatial axes, in/out swapped. The gradient of a
+   * 3x3 stride-1 'same' conv w.r.t. its input is the forward conv of dy with it (src/engine/
+   * vgg16.ts); made once per weights load, because flipping per call costs half the gain.
+   */
+  backpropKernel: tf.Tensor4D;
+}
+
+/** The kernel that turns a 3x3, stride-1, 'same' conv's input gradient into a forward conv. */
+export function backpropKernelOf(kernel: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]));
 }
 
 /** Weights of the conv layers present (a prefix of the network is enough for a run). */
@@ -36,9 +47,11 @@ export function toTensors(raw: RawVgg16Weights): Vgg16Weights {
           `got ${r.kernel.length} and ${r.bias.length} values`,
       );
     }
+    const kernel = tf.tensor4d(r.kernel, shapes.kernel as [number, number, number, number]);
     out[spec.name] = {
-      kernel: tf.tensor4d(r.kernel, shapes.kernel as [number, number, number, number]),
+      kernel,
       bias: tf.tensor1d(r.bias),
+      backpropKernel: backpropKernelOf(kernel),
     };
   }
   return out;
@@ -48,5 +61,6 @@ export function disposeWeights(w: Vgg16Weights): void {
   for (const cw of Object.values(w)) {
     cw?.kernel.dispose();
     cw?.bias.dispose();
+    cw?.backpropKernel.dispose();
   }
 }
