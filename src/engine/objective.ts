@@ -35,7 +35,7 @@ export function lossTerms(
     const acts = extractFeatures(weights, toCaffe(img), neededLayers(s));
     const jContent = contentCost(targets.content, acts[s.contentLayer]);
     const perLayer = s.styleLayers.map((l) =>
-      layerStyleCostFromGram(targets.gram(l.name), acts[l.name]),
+      layerStyleCostFromGram(targets.blendedGram(l.name, s.styleBlend), acts[l.name]),
     );
     const jStyle = perLayer.reduce<tf.Scalar>(
       (acc, j, i) => tf.add(acc, tf.mul(j, s.styleLayers[i].weight)),

@@ -255,9 +255,13 @@ describe('StyleTransferRun', () => {
 
   it('clear errors for mismatched images, missing weights and bad settings', () => {
     const small = patternImage(8, 'style');
-    expect(() => new StyleTransferRun(weights, content, small, SHALLOW_SETTINGS)).toThrow(
-      /style image is 8x8 but content is 16x16: .*resizeToCover/,
+    expect(() => new StyleTransferRun(weights, content, [style, small], SHALLOW_SETTINGS)).toThrow(
+      /styleBlend has 1 weights for 2 style image/,
     );
+    expect(() => new StyleTransferRun(weights, content, [], SHALLOW_SETTINGS)).toThrow(
+      /1 to 4 style images/,
+    );
+    expect(() => newRun({ styleScale: 3 })).toThrow(/styleScale must be within 0.25..2/);
     expect(() => newRun({ contentLayer: 'block3_conv1' })).toThrow(/missing block3_conv1/);
     expect(() => newRun({ alpha: -1 })).toThrow(/alpha must be/);
     const run = newRun();

@@ -5,11 +5,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvLayerName, deepestLayer, isConvLayerName } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
+import { ColourPreservation } from './colour';
 import { initialImage } from './init';
 import { lossTerms, neededLayers, REPORT, STYLE_LAYERS_AT, styleObjective } from './objective';
 import { createOptimizer, type Objective, type PixelOptimizer } from './optimizers';
-import type { StyleLayerWeight, StyleSettings } from './settings';
-import { StyleTargets, type TargetStats } from './targets';
+import { resizeToCover } from './preprocess';
+import {
+  MAX_STYLES,
+  STYLE_SCALE_RANGE,
+  type StyleLayerWeight,
+  type StyleSettings,
+} from './settings';
+import { normaliseBlend, StyleTargets, type TargetStats } from './targets';
 import { assertWeightsFor } from './vgg16';
 
 export interface LossBreakdown {
@@ -71,10 +78,19 @@ function assertSettings(s: StyleSettings): void {
     seen.add(l.name);
     nonNegative(l.weight, `weight of style layer ${l.name}`);
   }
+  if (!(s.styleScale >= STYLE_SCALE_RANGE.min && s.styleScale <= STYLE_SCALE_RANGE.max)) {
+    throw new Error(
+      `styleScale must be within ${STYLE_SCALE_RANGE.min}..${STYLE_SCALE_RANGE.max}, got ${s.styleScale}`,
+    );
+  }
 }
 
 function copySettings(s: StyleSettings): StyleSettings {
-  return { ...s, styleLayers: s.styleLayers.map((l) => ({ ...l })) };
+  return {
+    ...s,
+    styleLayers: s.styleLayers.map((l) => ({ ...l })),
+    styleBlend: [...s.styleBlend],
+  };
 }
 
 function sameStyleLayers(a: readonly StyleLayerWeight[], b: readonly StyleLayerWeight[]): boolean {
@@ -86,6 +102,7 @@ function sameStyleLayers(a: readonly StyleLayerWeight[], b: readonly StyleLayerW
 export class StyleTransferRun {
   private s: StyleSettings;
   private readonly targets: StyleTargets;
+  private readonly colour: ColourPreservation;
   private readonly shape: [number, number, number];
   private x: tf.Tensor3D;
   private opt: PixelOptimizer;
@@ -95,39 +112,57 @@ export class StyleTransferRun {
   private disposed = false;
 
   /**
-   * `content` and `style` are RGB 0..255 [H, W, 3] of the same size (bring the style there with
-   * resizeToCover); the run keeps its own copies. The caller keeps owning `weights`.
+   * `content` is RGB 0..255 [H, W, 3] at the run's size; `style` one or several (1 to 4) RGB style
+   * images of any size (each is cover-cropped to styleScale x the content's size for its Grams).
+   * The run keeps its own copies. The caller keeps owning `weights`.
    */
   constructor(
     private readonly weights: Vgg16Weights,
     content: tf.Tensor3D,
-    style: tf.Tensor3D,
+    style: tf.Tensor3D | readonly tf.Tensor3D[],
     settings: StyleSettings,
   ) {
+    const styles = Array.isArray(style)
+      ? (style as readonly tf.Tensor3D[])
+      : [style as tf.Tensor3D];
     assertRgbImage(content, 'content image');
-    assertRgbImage(style, 'style image');
-    const [h, w] = content.shape;
-    if (style.shape[0] !== h || style.shape[1] !== w) {
-      throw new Error(
-        `style image is ${style.shape[0]}x${style.shape[1]} but content is ${h}x${w}: ` +
-          'bring the style to the content size first (resizeToCover)',
-      );
+    if (styles.length < 1 || styles.length > MAX_STYLES) {
+      throw new Error(`a run takes 1 to ${MAX_STYLES} style images, got ${styles.length}`);
     }
+    styles.forEach((s, i) => assertRgbImage(s, `style image ${i + 1}`));
+    const [h, w] = content.shape;
     assertSettings(settings);
+    normaliseBlend(settings.styleBlend, styles.length);
     assertWeightsFor(weights, deepestLayer(neededLayers(settings)));
     this.s = copySettings(settings);
     this.shape = [h, w, 3];
-    // Own float32 copies (tf.browser.fromPixels gives int32); the targets keep them.
-    const c = tf.cast(content, 'float32');
-    const st = tf.cast(style, 'float32');
-    this.targets = new StyleTargets(weights, c, st);
-    this.targets.sync(
-      this.s.contentLayer,
-      this.s.styleLayers.map((l) => l.name),
+    // Float32 copies in the colours the network works on (tf.browser.fromPixels gives int32); the
+    // targets keep them.
+    const c = tf.cast(content, 'float32') as tf.Tensor3D;
+    this.colour = new ColourPreservation(this.s.colourMode, c);
+    const runContent = this.colour.content(c);
+    const runStyles = styles.map((st) =>
+      tf.tidy(() => this.colour.style(tf.cast(st, 'float32') as tf.Tensor3D, c)),
     );
-    this.x = initialImage(this.s.init, c, st, this.s.noiseRatio, this.s.seed);
+    c.dispose();
+    this.targets = new StyleTargets(weights, runContent, runStyles, this.s.styleScale);
+    this.syncTargets(true);
+    this.x = tf.tidy(() =>
+      initialImage(
+        this.s.init,
+        runContent,
+        resizeToCover(runStyles[0], h, w),
+        this.s.noiseRatio,
+        this.s.seed,
+      ),
+    );
     this.opt = createOptimizer(this.s.optimizer, this.s.learningRate, BOX);
     this.objective = styleObjective(weights, this.targets, () => this.s, this.shape);
+  }
+
+  /** How many style images the run holds (the length styleBlend must have). */
+  get styleCount(): number {
+    return this.targets.styleCount;
   }
 
   get iteration(): number {
@@ -147,13 +182,16 @@ export class StyleTransferRun {
    * Applies at the next step. Weights (alpha, beta, lambdas, tv) and the learning rate never
    * recompute targets; a new content layer recomputes the content target only; new style layers
    * get their Grams, removed ones are dropped; a new optimiser starts fresh on the current image;
-   * init, seed and noiseRatio only matter at the start. Throws (changing nothing) on bad values.
+   * init, seed, noiseRatio and colourMode only matter at the start (kept as they were). Blend
+   * weights apply at the next step with the Grams kept; a new style scale recomputes the style
+   * Grams only. Throws (changing nothing) on bad values.
    */
   updateSettings(patch: Partial<StyleSettings>): void {
     this.assertAlive();
     const prev = this.s;
-    const next = copySettings({ ...prev, ...patch });
+    const next = copySettings({ ...prev, ...patch, colourMode: prev.colourMode });
     assertSettings(next);
+    normaliseBlend(next.styleBlend, this.targets.styleCount);
     assertWeightsFor(this.weights, deepestLayer(neededLayers(next)));
     this.s = next;
 
@@ -161,7 +199,8 @@ export class StyleTransferRun {
       next.contentLayer !== prev.contentLayer ||
       next.styleLayers.length !== prev.styleLayers.length ||
       next.styleLayers.some((l, i) => l.name !== prev.styleLayers[i].name);
-    if (layersChanged) this.targetsStale = true;
+    const scaleChanged = next.styleScale !== prev.styleScale;
+    if (layersChanged || scaleChanged) this.targetsStale = true;
 
     if (next.optimizer !== prev.optimizer) {
       this.opt.dispose();
@@ -170,6 +209,8 @@ export class StyleTransferRun {
       this.opt.learningRate = next.learningRate;
       const objectiveChanged =
         layersChanged ||
+        scaleChanged ||
+        next.styleBlend.some((b, i) => b !== prev.styleBlend[i]) ||
         next.alpha !== prev.alpha ||
         next.beta !== prev.beta ||
         next.tvWeight !== prev.tvWeight ||
@@ -191,7 +232,7 @@ export class StyleTransferRun {
     return {
       iteration: this.iter,
       losses: this.breakdown(out.report),
-      image: tf.clone(this.x),
+      image: this.colour.toDisplay(this.x),
       updated: out.next !== null,
       evaluations: out.evaluations,
     };
@@ -210,10 +251,18 @@ export class StyleTransferRun {
     return this.breakdown(values);
   }
 
-  /** A copy of the generated image, RGB 0..255 [H, W, 3]; the caller disposes it. */
+  /**
+   * A copy of the generated image as people see it, RGB 0..255 [H, W, 3] (in luminance mode with
+   * the content's chroma); the caller disposes it.
+   */
   currentImage(): tf.Tensor3D {
     this.assertAlive();
-    return tf.clone(this.x);
+    return this.colour.toDisplay(this.x);
+  }
+
+  /** [height, width] of the generated image. */
+  get size(): [number, number] {
+    return [this.shape[0], this.shape[1]];
   }
 
   /** Replaces the generated image (clipped to 0..255; e.g. a saved good one) and resets the optimiser. */
@@ -226,7 +275,7 @@ export class StyleTransferRun {
       );
     }
     const next = tf.tidy(() =>
-      tf.clipByValue(tf.cast(img, 'float32'), BOX.lo, BOX.hi),
+      tf.clipByValue(this.colour.toRun(tf.cast(img, 'float32') as tf.Tensor3D), BOX.lo, BOX.hi),
     ) as tf.Tensor3D;
     this.x.dispose();
     this.x = next;
@@ -239,14 +288,16 @@ export class StyleTransferRun {
     this.disposed = true;
     this.opt.dispose();
     this.targets.dispose();
+    this.colour.dispose();
     this.x.dispose();
   }
 
-  private syncTargets(): void {
-    if (!this.targetsStale) return;
+  private syncTargets(force = false): void {
+    if (!this.targetsStale && !force) return;
     this.targets.sync(
       this.s.contentLayer,
       this.s.styleLayers.map((l) => l.name),
+      this.s.styleScale,
     );
     this.targetsStale = false;
   }

@@ -5,6 +5,8 @@
 import type { ConvLayerName } from '../model/topology';
 
 export type OptimizerName = 'adam' | 'lbfgs';
+/** 'none': the style's colours; 'luminance': transfer luminance only; 'match': style recoloured to the content's. */
+export type ColourMode = 'none' | 'luminance' | 'match';
 export type InitMode = 'content+noise' | 'noise' | 'content' | 'style';
 
 export interface StyleLayerWeight {
@@ -37,6 +39,21 @@ export interface StyleSettings {
   noiseRatio: number;
   /** Seed of every random draw of a run, so a run is reproducible. */
   seed: number;
+  /** Keeping the content's colours (applies at the start of a run). */
+  colourMode: ColourMode;
+  /**
+   * One blend weight per style image (1 to 4 styles): the style target of a layer is
+   * sum_i w_i Gram_i / sum_i w_i, as neural-style's -style_blend_weights. Live: no Gram is recomputed.
+   */
+  styleBlend: number[];
+  /**
+   * Size of the style relative to the output: each style is cover-cropped to styleScale x the
+   * output's size before its Grams are taken (neural-style's -style_scale). Live: recomputes the
+   * style Grams only.
+   */
+  styleScale: number;
+  /** Reach the output size through coarse-to-fine stages (long side doubling up to it). */
+  multiscale: boolean;
 }
 
 export const DEFAULT_STYLE_LAYERS: StyleLayerWeight[] = [
@@ -60,4 +77,11 @@ export const DEFAULT_SETTINGS: StyleSettings = {
   init: 'content+noise',
   noiseRatio: 0.2,
   seed: 42,
+  colourMode: 'none',
+  styleBlend: [1],
+  styleScale: 1,
+  multiscale: true,
 };
+
+export const MAX_STYLES = 4;
+export const STYLE_SCALE_RANGE = { min: 0.25, max: 2 } as const;
