@@ -13,7 +13,18 @@ export async function dropFile(
   fileName: string,
   mime = 'image/png',
 ): Promise<void> {
-  const bytes = [...readFileSync(join(FIXTURES, fileName))];
+  await dropBytes(page, target, readFileSync(join(FIXTURES, fileName)), fileName, mime);
+}
+
+/** Drags a file made of `data` onto `target` (e.g. a file the page downloaded earlier). */
+export async function dropBytes(
+  page: Page,
+  target: Locator,
+  data: Uint8Array,
+  fileName: string,
+  mime = 'image/png',
+): Promise<void> {
+  const bytes = [...data];
   const dataTransfer = await page.evaluateHandle(
     ({ bytes, fileName, mime }) => {
       const dt = new DataTransfer();

@@ -10,6 +10,7 @@ import { LossChart } from './components/LossChart';
 import { SettingsPanel } from './components/SettingsPanel';
 import { WeightsPanel } from './components/WeightsPanel';
 import { BackendNotice } from './components/BackendNotice';
+import { RestoreOffer } from './history/RestoreOffer';
 import './app.css';
 
 function usePaste(): void {
@@ -68,6 +69,7 @@ export function App() {
         </p>
       )}
       <BackendNotice />
+      <RestoreOffer />
       <main className="layout">
         <div className="inputs">
           <div className="zones">

@@ -1,6 +1,7 @@
 /** Puts files (dropped, picked, pasted or fetched samples) into the image slots through intake. */
 import { ImageIntakeError, intakeImage } from './imageIntake';
 import { useStore, type ImageSlot } from './store';
+import { offerSettingsFrom } from './history/restore';
 
 const SLOT_LABEL: Record<ImageSlot, string> = { content: 'Content', style: 'Style' };
 
@@ -45,6 +46,8 @@ export async function pickFiles(slot: ImageSlot, files: readonly File[]): Promis
   const st = useStore.getState();
   if (files.length === 0) return;
   st.setNotice(null);
+  // A PNG made here also offers its settings back (the image itself is taken as usual).
+  void offerSettingsFrom(files);
   const other = otherSlot(slot);
   const fillOther = files.length > 1 && !st[other];
   const used = fillOther ? 2 : 1;

@@ -6,9 +6,11 @@ import { isRunActive, useStore, type ImageSlot, type WeightsChoice } from './sto
 import { bitmapToPixels, saveBytes } from './imagePixels';
 import { downloadName, outputSize } from './geometry';
 import { liveDiff } from './liveSettings';
+import { embedRunRecord } from './history/pngSettings';
+import { currentRunRecord } from './history/restore';
 import type { DebugAction, FromWorker, ToWorker, WeightsRequest } from '../worker/protocol';
 
-type DownloadReply = Extract<FromWorker, { type: 'download' }>;
+export type DownloadReply = Extract<FromWorker, { type: 'download' }>;
 export type MemoryReport = Omit<
   Extract<FromWorker, { type: 'memoryReport' }>,
   'type' | 'requestId'
@@ -178,13 +180,21 @@ class WorkerClient {
     this.send({ type: 'stop' });
   }
 
-  /** Asks the worker for the current image as PNG and saves it under a descriptive name. */
-  async download(): Promise<void> {
+  /** The current image as PNG bytes, with its size and iteration (downloads, history). */
+  capture(): Promise<DownloadReply> {
     const id = this.nextRequest++;
-    const reply = await new Promise<DownloadReply>((resolve, reject) => {
+    return new Promise<DownloadReply>((resolve, reject) => {
       this.downloads.set(id, { resolve, reject });
       this.send({ type: 'download', requestId: id });
     });
+  }
+
+  /**
+   * Asks the worker for the current image as PNG and saves it under a descriptive name, with the
+   * run's settings inside (restorable by dropping the file back on the page).
+   */
+  async download(): Promise<void> {
+    const reply = await this.capture();
     const s = useStore.getState();
     const name = downloadName(
       s.content?.name ?? 'content',
@@ -192,7 +202,8 @@ class WorkerClient {
       { width: reply.width, height: reply.height },
       reply.iteration,
     );
-    saveBytes(reply.png, name, 'image/png');
+    const png = embedRunRecord(new Uint8Array(reply.png), currentRunRecord(reply.iteration));
+    saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
   }
 
   private receive(msg: FromWorker): void {

@@ -1,0 +1,134 @@
+/**
+ * Settings carried inside a downloaded PNG: one tEXt chunk (keyword "style-transfer") holding JSON
+ * with every setting, the iteration, the weights' label and the app's version, so a result can be
+ * shared and its settings restored by dropping it back on the page. Chunk parsing and CRCs come
+ * from png-chunks-extract / png-chunks-encode / png-chunk-text.
+ */
+import extractChunks from 'png-chunks-extract';
+import encodeChunks from 'png-chunks-encode';
+import * as pngText from 'png-chunk-text';
+import { version as APP_VERSION } from '../../../package.json';
+import { CONV_LAYER_NAMES, isConvLayerName } from '../../model/topology';
+import { DEFAULT_SETTINGS, type StyleSettings } from '../../worker/protocol';
+
+export { APP_VERSION };
+
+/** tEXt keyword of the settings chunk (Latin-1, under 80 characters, per the PNG spec). */
+export const SETTINGS_KEYWORD = 'style-transfer';
+
+export interface PngRunRecord {
+  /** Version of the app that wrote the file (package.json). */
+  appVersion: string;
+  iteration: number;
+  weights: 'pretrained' | 'demo' | null;
+  settings: StyleSettings;
+  outputLongSide: number;
+  maxIterations: number;
+}
+
+/**
+ * tEXt is Latin-1; JSON keeps any other character as a \u escape, so the chunk is plain ASCII
+ * whatever a value holds.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** Returns `png` with the record as its settings chunk (an older settings chunk is replaced). */
+export function embedRunRecord(png: Uint8Array, record: PngRunRecord): Uint8Array {
+  const chunks = extractChunks(png).filter((c) => !isSettingsChunk(c));
+  const end = chunks.findIndex((c) => c.name === 'IEND');
+  if (end < 0) throw new Error('PNG without an IEND chunk');
+  chunks.splice(end, 0, pngText.encode(SETTINGS_KEYWORD, asciiJson(record)));
+  return encodeChunks(chunks);
+}
+
+function isSettingsChunk(c: { name: string; data: Uint8Array }): boolean {
+  return c.name === 'tEXt' && pngText.decode(c.data).keyword === SETTINGS_KEYWORD;
+}
+
+/**
+ * The record in `png`, or null when the file is no PNG or carries none. Throws (with a message for
+ * the page) when the chunk is there but does not hold valid settings.
+ */
+export function readRunRecord(png: Uint8Array): PngRunRecord | null {
+  let chunks;
+  try {
+    chunks = extractChunks(png);
+  } catch {
+    return null; // not a PNG, or a truncated one: simply no settings
+  }
+  const chunk = chunks.find(isSettingsChunk);
+  if (!chunk) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(pngText.decode(chunk.data).text);
+  } catch {
+    throw new Error('its settings chunk is not valid JSON');
+  }
+  return parseRecord(raw);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function finite(v: unknown, what: string, min = -Infinity): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+    throw new Error(`its settings have an invalid ${what}`);
+  }
+  return v;
+}
+
+/** Checks every field a restore would write: a hand-edited file cannot put junk into the page. */
+function parseRecord(raw: unknown): PngRunRecord {
+  if (!isRecord(raw) || !isRecord(raw.settings))
+    throw new Error('its settings chunk has no settings');
+  const s = raw.settings;
+  const layerName = (v: unknown, what: string) => {
+    if (typeof v !== 'string' || !isConvLayerName(v)) {
+      throw new Error(
+        `its settings name an unknown ${what} (${String(v)}); known: ${CONV_LAYER_NAMES.join(', ')}`,
+      );
+    }
+    return v;
+  };
+  if (!Array.isArray(s.styleLayers)) throw new Error('its settings have no style layers');
+  const settings: StyleSettings = {
+    alpha: finite(s.alpha, 'alpha', 0),
+    beta: finite(s.beta, 'beta', 0),
+    tvWeight: finite(s.tvWeight, 'total variation weight', 0),
+    learningRate: finite(s.learningRate, 'learning rate', 0),
+    contentLayer: layerName(s.contentLayer, 'content layer'),
+    styleLayers: s.styleLayers.map((l: unknown) => {
+      if (!isRecord(l)) throw new Error('its settings have an invalid style layer');
+      return {
+        name: layerName(l.name, 'style layer'),
+        weight: finite(l.weight, 'layer weight', 0),
+      };
+    }),
+    optimizer:
+      s.optimizer === 'lbfgs'
+        ? 'lbfgs'
+        : s.optimizer === 'adam'
+          ? 'adam'
+          : DEFAULT_SETTINGS.optimizer,
+    init:
+      s.init === 'content+noise' || s.init === 'noise' || s.init === 'content' || s.init === 'style'
+        ? s.init
+        : DEFAULT_SETTINGS.init,
+    noiseRatio: finite(s.noiseRatio ?? DEFAULT_SETTINGS.noiseRatio, 'noise ratio', 0),
+    seed: finite(s.seed ?? DEFAULT_SETTINGS.seed, 'seed'),
+  };
+  return {
+    appVersion: typeof raw.appVersion === 'string' ? raw.appVersion : 'unknown',
+    iteration: finite(raw.iteration, 'iteration', 0),
+    weights: raw.weights === 'pretrained' || raw.weights === 'demo' ? raw.weights : null,
+    settings,
+    outputLongSide: finite(raw.outputLongSide, 'output size', 1),
+    maxIterations: finite(raw.maxIterations, 'iteration budget', 1),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * "Restore these settings": a PNG this app wrote carries its run's settings (./pngSettings); when
+ * one is dropped on the page, the offer shows until the person restores or dismisses it.
+ */
+import { create } from 'zustand';
+import { useStore } from '../store';
+import { APP_VERSION, readRunRecord, type PngRunRecord } from './pngSettings';
+
+export interface RestoreOffer {
+  fileName: string;
+  record: PngRunRecord;
+}
+
+export const useRestoreOffer = create<{ offer: RestoreOffer | null }>(() => ({ offer: null }));
+
+/** The record a downloaded PNG carries: the settings the run last applied, else the page's. */
+export function currentRunRecord(iteration: number): PngRunRecord {
+  const s = useStore.getState();
+  return {
+    appVersion: APP_VERSION,
+    iteration,
+    weights: s.weights.label ?? null,
+    settings: s.run.applied ?? s.settings,
+    outputLongSide: s.outputLongSide,
+    maxIterations: s.maxIterations,
+  };
+}
+
+function mayBePng(file: File): boolean {
+  return file.type === 'image/png' || /\.png$/i.test(file.name);
+}
+
+/**
+ * Looks for settings in the PNGs among `files` and offers the first found. Returns whether one
+ * was offered. A file whose settings chunk is damaged is named in the error line.
+ */
+export async function offerSettingsFrom(files: readonly File[]): Promise<boolean> {
+  for (const file of files.filter(mayBePng)) {
+    try {
+      const record = readRunRecord(new Uint8Array(await file.arrayBuffer()));
+      if (record) {
+        useRestoreOffer.setState({ offer: { fileName: file.name, record } });
+        return true;
+      }
+    } catch (e) {
+      useStore
+        .getState()
+        .setError(
+          `"${file.name}" carries settings that cannot be restored: ${(e as Error).message}.`,
+        );
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Puts the offered settings into the page (a running run takes the live ones at its next step). */
+export function restoreOffered(): void {
+  const offer = useRestoreOffer.getState().offer;
+  if (!offer) return;
+  const { record, fileName } = offer;
+  const st = useStore.getState();
+  st.setSettings(record.settings);
+  st.setOutputLongSide(record.outputLongSide);
+  st.setMaxIterations(record.maxIterations);
+  useRestoreOffer.setState({ offer: null });
+  st.setNotice(`Restored the settings of "${fileName}" (iteration ${record.iteration}).`);
+}
+
+export function dismissOffer(): void {
+  useRestoreOffer.setState({ offer: null });
+}
