@@ -28,6 +28,10 @@ const RECORD: PngRunRecord = {
     ],
     init: 'noise',
     seed: 7,
+    colourMode: 'luminance',
+    styleBlend: [1, 0.5],
+    styleScale: 1.5,
+    multiscale: false,
   },
   outputLongSide: 96,
   maxIterations: 300,
@@ -57,6 +61,18 @@ describe('settings in the PNG', () => {
   it('keeps non-Latin-1 text intact as JSON escapes', () => {
     const odd = { ...RECORD, appVersion: '1.0.0-βeta✓' };
     expect(readRunRecord(embedRunRecord(smallPng(), odd))?.appVersion).toBe('1.0.0-βeta✓');
+  });
+
+  it('fills settings a file from an older build lacks with the defaults', () => {
+    const chunks = extractChunks(smallPng());
+    const old = JSON.parse(JSON.stringify(RECORD));
+    delete old.settings.colourMode;
+    delete old.settings.styleBlend;
+    chunks.splice(-1, 0, pngText.encode('style-transfer', JSON.stringify(old)));
+    const read = readRunRecord(encodeChunks(chunks));
+    expect(read?.settings.colourMode).toBe(DEFAULT_SETTINGS.colourMode);
+    expect(read?.settings.styleBlend).toEqual(DEFAULT_SETTINGS.styleBlend);
+    expect(read?.settings.alpha).toBe(25.7);
   });
 
   it('says null for a PNG without settings or a file that is not a PNG', () => {

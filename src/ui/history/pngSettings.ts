@@ -8,7 +8,7 @@ import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
 import * as pngText from 'png-chunk-text';
 import { version as APP_VERSION } from '../../../package.json';
-import { CONV_LAYER_NAMES, isConvLayerName } from '../../model/topology';
+import { CONV_LAYER_NAMES, isConvLayerName, type ConvLayerName } from '../../model/topology';
 import { DEFAULT_SETTINGS, type StyleSettings } from '../../worker/protocol';
 
 export { APP_VERSION };
@@ -83,46 +83,76 @@ function finite(v: unknown, what: string, min = -Infinity): number {
   return v;
 }
 
-/** Checks every field a restore would write: a hand-edited file cannot put junk into the page. */
-function parseRecord(raw: unknown): PngRunRecord {
-  if (!isRecord(raw) || !isRecord(raw.settings))
-    throw new Error('its settings chunk has no settings');
-  const s = raw.settings;
-  const layerName = (v: unknown, what: string) => {
-    if (typeof v !== 'string' || !isConvLayerName(v)) {
-      throw new Error(
-        `its settings name an unknown ${what} (${String(v)}); known: ${CONV_LAYER_NAMES.join(', ')}`,
-      );
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new Error(`its settings have an unknown ${what} (${String(v)})`);
+  }
+  return v as T;
+}
+
+function layerName(v: unknown, what: string): ConvLayerName {
+  if (typeof v !== 'string' || !isConvLayerName(v)) {
+    throw new Error(
+      `its settings name an unknown ${what} (${String(v)}); known: ${CONV_LAYER_NAMES.join(', ')}`,
+    );
+  }
+  return v;
+}
+
+/**
+ * Checks every field a restore would write: a hand-edited file cannot put junk into the page.
+ * Known fields get their own check; a field this build does not know the range of must at least
+ * have the default's type; a field the file lacks (written by an older build) takes the default.
+ */
+function parseSettings(s: Record<string, unknown>): StyleSettings {
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
+    const v = s[key] ?? fallback;
+    switch (key) {
+      case 'contentLayer':
+        out[key] = layerName(v, 'content layer');
+        break;
+      case 'styleLayers':
+        if (!Array.isArray(v)) throw new Error('its settings have no style layers');
+        out[key] = v.map((l: unknown) => {
+          if (!isRecord(l)) throw new Error('its settings have an invalid style layer');
+          return {
+            name: layerName(l.name, 'style layer'),
+            weight: finite(l.weight, 'layer weight', 0),
+          };
+        });
+        break;
+      case 'styleBlend':
+        if (!Array.isArray(v) || v.length === 0)
+          throw new Error('its settings have no style blend');
+        out[key] = v.map((w: unknown) => finite(w, 'style blend weight', 0));
+        break;
+      case 'optimizer':
+        out[key] = oneOf(v, ['adam', 'lbfgs'], 'optimiser');
+        break;
+      case 'init':
+        out[key] = oneOf(v, ['content+noise', 'noise', 'content', 'style'], 'initial image');
+        break;
+      case 'colourMode':
+        out[key] = oneOf(v, ['none', 'luminance', 'match'], 'colour mode');
+        break;
+      case 'seed':
+        out[key] = finite(v, key);
+        break;
+      default:
+        if (typeof fallback === 'number') out[key] = finite(v, key, 0);
+        else if (typeof v === typeof fallback) out[key] = v;
+        else throw new Error(`its settings have an invalid ${key}`);
     }
-    return v;
-  };
-  if (!Array.isArray(s.styleLayers)) throw new Error('its settings have no style layers');
-  const settings: StyleSettings = {
-    alpha: finite(s.alpha, 'alpha', 0),
-    beta: finite(s.beta, 'beta', 0),
-    tvWeight: finite(s.tvWeight, 'total variation weight', 0),
-    learningRate: finite(s.learningRate, 'learning rate', 0),
-    contentLayer: layerName(s.contentLayer, 'content layer'),
-    styleLayers: s.styleLayers.map((l: unknown) => {
-      if (!isRecord(l)) throw new Error('its settings have an invalid style layer');
-      return {
-        name: layerName(l.name, 'style layer'),
-        weight: finite(l.weight, 'layer weight', 0),
-      };
-    }),
-    optimizer:
-      s.optimizer === 'lbfgs'
-        ? 'lbfgs'
-        : s.optimizer === 'adam'
-          ? 'adam'
-          : DEFAULT_SETTINGS.optimizer,
-    init:
-      s.init === 'content+noise' || s.init === 'noise' || s.init === 'content' || s.init === 'style'
-        ? s.init
-        : DEFAULT_SETTINGS.init,
-    noiseRatio: finite(s.noiseRatio ?? DEFAULT_SETTINGS.noiseRatio, 'noise ratio', 0),
-    seed: finite(s.seed ?? DEFAULT_SETTINGS.seed, 'seed'),
-  };
+  }
+  return out as unknown as StyleSettings;
+}
+
+function parseRecord(raw: unknown): PngRunRecord {
+  if (!isRecord(raw) || !isRecord(raw.settings)) {
+    throw new Error('its settings chunk has no settings');
+  }
+  const settings = parseSettings(raw.settings);
   return {
     appVersion: typeof raw.appVersion === 'string' ? raw.appVersion : 'unknown',
     iteration: finite(raw.iteration, 'iteration', 0),
