@@ -1,0 +1,277 @@
+/**
+ * Coarse to fine: the output size is reached through stages whose long side doubles from a small
+ * start up to the target (e.g. 128 -> 256 -> 512 -> 1024). Each stage is a StyleTransferRun at its
+ * own size (content and style targets recomputed there) that starts from the previous stage's
+ * result, upsampled bilinearly. Cheap stages get more iterations (crowsonkb/style-transfer-pytorch
+ * gives its first stage twice the iterations of the others; so do we).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Vgg16Weights } from '../model/weights';
+import { StyleTransferRun, type LossBreakdown, type StepResult } from './run';
+import type { StyleSettings } from './settings';
+import type { TargetStats } from './targets';
+
+/** Stages keep halving the long side while it is above this, */
+export const STAGE_START_MAX = 128;
+/** ... and never go below this (VGG's deepest layers need a few pixels). */
+export const STAGE_MIN = 32;
+
+export interface Stage {
+  longSide: number;
+  height: number;
+  width: number;
+  /** Iterations of this stage; the last stage takes whatever the budget has left. */
+  iterations: number;
+}
+
+/** [h, w] with the long side `longSide` and the aspect ratio of h x w. */
+export function sizeWithLongSide(h: number, w: number, longSide: number): [number, number] {
+  const s = longSide / Math.max(h, w);
+  return [Math.max(1, Math.round(h * s)), Math.max(1, Math.round(w * s))];
+}
+
+/** Long sides of the stages, coarsest first: halving at least once (if >= STAGE_MIN), then while above STAGE_START_MAX. */
+export function stageLongSides(finalLongSide: number, multiscale: boolean): number[] {
+  const sides = [finalLongSide];
+  if (!multiscale) return sides;
+  let s = finalLongSide;
+  while (Math.floor(s / 2) >= STAGE_MIN && (sides.length === 1 || s > STAGE_START_MAX)) {
+    s = Math.floor(s / 2);
+    sides.unshift(s);
+  }
+  return sides;
+}
+
+/**
+ * The stages for an output of h x w and an iteration budget: the first stage gets two shares, every
+ * other one share (each at least 1 iteration; with a tiny budget the coarsest stages are dropped).
+ */
+export function planStages(h: number, w: number, budget: number, multiscale: boolean): Stage[] {
+  let sides = stageLongSides(Math.max(h, w), multiscale);
+  while (sides.length > 1 && budget < sides.length + 1) sides = sides.slice(1);
+  const shares = sides.length + 1;
+  const unit = Math.max(1, Math.floor(budget / shares));
+  return sides.map((longSide, i) => {
+    const [sh, sw] = i === sides.length - 1 ? [h, w] : sizeWithLongSide(h, w, longSide);
+    const last = i === sides.length - 1;
+    const iterations =
+      sides.length === 1
+        ? Math.max(1, budget)
+        : last
+          ? Math.max(1, budget - unit * sides.length)
+          : i === 0
+            ? 2 * unit
+            : unit;
+    return { longSide, height: sh, width: sw, iterations };
+  });
+}
+
+/**
+ * Brings an image down to h x w by successive halvings (bilinear at exactly 2x averages 2x2
+ * blocks, so no pixel is skipped), then one last bilinear step.
+ */
+export function downscaleSmoothly(img: tf.Tensor3D, h: number, w: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    let x = img;
+    while (x.shape[0] >= 2 * h && x.shape[1] >= 2 * w) {
+      x = tf.image.resizeBilinear(
+        x,
+        [Math.floor(x.shape[0] / 2), Math.floor(x.shape[1] / 2)],
+        false,
+        true,
+      );
+    }
+    return x.shape[0] === h && x.shape[1] === w
+      ? tf.clone(x)
+      : tf.image.resizeBilinear(x, [h, w], false, true);
+  });
+}
+
+export interface StageInfo {
+  /** 0-based. */
+  index: number;
+  count: number;
+  longSide: number;
+  height: number;
+  width: number;
+  /** Global iteration at which this stage started (0 for the first). */
+  startIteration: number;
+}
+
+export interface StagedStepResult extends StepResult {
+  stage: StageInfo;
+}
+
+/**
+ * A run through the stages. Same surface as StyleTransferRun (step, evaluate, settings, images);
+ * the iteration count runs on across stages. The caller keeps owning weights and images.
+ */
+export class StagedRun {
+  readonly stages: Stage[];
+  private readonly content: tf.Tensor3D;
+  private readonly styles: tf.Tensor3D[];
+  private s: StyleSettings;
+  private run: StyleTransferRun;
+  private index = 0;
+  private startIter = 0;
+  private iter = 0;
+  private disposed = false;
+  /** Targets computed by stages already finished (the current stage's come from its run). */
+  private pastStats: TargetStats = { contentComputations: 0, gramComputations: 0 };
+
+  constructor(
+    private readonly weights: Vgg16Weights,
+    content: tf.Tensor3D,
+    style: tf.Tensor3D | readonly tf.Tensor3D[],
+    settings: StyleSettings,
+    /** The iteration budget the stages are planned for (later raises go to the last stage). */
+    budget: number,
+    /** Start in this stage (e.g. resuming after a fault), from `image` when given. */
+    from?: { stage: number; iteration: number; image: tf.Tensor3D },
+  ) {
+    const styles = Array.isArray(style)
+      ? (style as readonly tf.Tensor3D[])
+      : [style as tf.Tensor3D];
+    const [h, w] = content.shape;
+    this.stages = planStages(h, w, budget, settings.multiscale);
+    this.s = { ...settings };
+    this.content = tf.cast(content, 'float32') as tf.Tensor3D;
+    this.styles = styles.map((st) => tf.cast(st, 'float32') as tf.Tensor3D);
+    if (from) {
+      this.index = Math.min(Math.max(0, from.stage), this.stages.length - 1);
+      this.startIter = this.stageStart(this.index);
+      this.iter = from.iteration;
+    }
+    try {
+      this.run = this.makeStageRun(this.index, from?.image ?? null);
+    } catch (e) {
+      tf.dispose([this.content, ...this.styles]);
+      throw e;
+    }
+  }
+
+  get iteration(): number {
+    return this.iter;
+  }
+
+  get settings(): Readonly<StyleSettings> {
+    return this.run.settings;
+  }
+
+  get stage(): StageInfo {
+    const st = this.stages[this.index];
+    return {
+      index: this.index,
+      count: this.stages.length,
+      longSide: st.longSide,
+      height: st.height,
+      width: st.width,
+      startIteration: this.startIter,
+    };
+  }
+
+  /** Targets computed over all stages so far. */
+  get targetStats(): Readonly<TargetStats> {
+    const now = this.run.targetStats;
+    return {
+      contentComputations: this.pastStats.contentComputations + now.contentComputations,
+      gramComputations: this.pastStats.gramComputations + now.gramComputations,
+    };
+  }
+
+  /** Size of the final output, [h, w]. */
+  get outputSize(): [number, number] {
+    return [this.content.shape[0], this.content.shape[1]];
+  }
+
+  /** One iteration; moves to the next stage first when this one has had its iterations. */
+  step(): StagedStepResult {
+    this.assertAlive();
+    if (
+      this.index < this.stages.length - 1 &&
+      this.iter - this.startIter >= this.stages[this.index].iterations
+    ) {
+      this.advance();
+    }
+    const r = this.run.step();
+    this.iter++;
+    return { ...r, iteration: this.iter, stage: this.stage };
+  }
+
+  /** Applies to this stage at its next step, and to every later stage. */
+  updateSettings(patch: Partial<StyleSettings>): void {
+    this.assertAlive();
+    this.run.updateSettings(patch);
+    this.s = { ...this.run.settings, multiscale: this.s.multiscale };
+  }
+
+  evaluate(): LossBreakdown {
+    this.assertAlive();
+    return this.run.evaluate();
+  }
+
+  /** The current stage's image (RGB, at the stage's size); the caller disposes it. */
+  currentImage(): tf.Tensor3D {
+    this.assertAlive();
+    return this.run.currentImage();
+  }
+
+  /** Replaces the current stage's image (same size as the stage). */
+  setImage(img: tf.Tensor3D): void {
+    this.assertAlive();
+    this.run.setImage(img);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.run.dispose();
+    tf.dispose([this.content, ...this.styles]);
+  }
+
+  private stageStart(index: number): number {
+    return this.stages.slice(0, index).reduce((a, st) => a + st.iterations, 0);
+  }
+
+  private advance(): void {
+    const prev = this.run.currentImage();
+    const done = this.run.targetStats;
+    this.run.dispose();
+    this.pastStats = {
+      contentComputations: this.pastStats.contentComputations + done.contentComputations,
+      gramComputations: this.pastStats.gramComputations + done.gramComputations,
+    };
+    this.index++;
+    this.startIter = this.iter;
+    try {
+      this.run = this.makeStageRun(this.index, prev);
+    } finally {
+      prev.dispose();
+    }
+  }
+
+  /** The run of a stage: content brought to its size, styles as they are, from `image` if given. */
+  private makeStageRun(index: number, image: tf.Tensor3D | null): StyleTransferRun {
+    const st = this.stages[index];
+    const content = downscaleSmoothly(this.content, st.height, st.width);
+    try {
+      const run = new StyleTransferRun(this.weights, content, this.styles, this.s);
+      if (image) {
+        const up = tf.tidy(() =>
+          image.shape[0] === st.height && image.shape[1] === st.width
+            ? tf.clone(image)
+            : tf.image.resizeBilinear(image, [st.height, st.width], false, true),
+        );
+        run.setImage(up);
+        up.dispose();
+      }
+      return run;
+    } finally {
+      content.dispose();
+    }
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('StagedRun: used after dispose()');
+  }
+}
