@@ -124,28 +124,30 @@ export async function convertKerasH5(
   // Throw HDF5's errors as exceptions instead of printing them and returning invalid handles.
   Module.activate_throwing_error_handler();
   let file: InstanceType<typeof h5wasm.File> | null = null;
+  let reading = 'the file';
   try {
-    try {
-      file = new h5wasm.File(path, 'r');
-    } catch (e) {
-      throw new WeightsFormatError(describeHdf5Error(e));
-    }
+    file = new h5wasm.File(path, 'r');
+    // Every lookup can meet a corrupt structure (a flipped bit in a link or a B-tree), not only
+    // opening the file: each HDF5 error becomes a WeightsFormatError naming where it struck.
     const nested = file.get('model_weights');
     const root: Group = nested instanceof h5wasm.Group ? nested : file;
     const out: RawVgg16Weights = {};
     const last = CONV_LAYER_NAMES.indexOf(opts.upTo ?? 'block5_conv3');
     for (const name of CONV_LAYER_NAMES.slice(0, last + 1)) {
-      try {
-        out[name] = readLayer(h5wasm, root, name);
-      } catch (e) {
-        if (e instanceof WeightsFormatError) throw e;
-        throw new WeightsFormatError(`${name}: ${describeHdf5Error(e)}`);
-      }
+      reading = name;
+      out[name] = readLayer(h5wasm, root, name);
     }
     return out;
+  } catch (e) {
+    if (e instanceof WeightsFormatError) throw e;
+    const why = describeHdf5Error(e);
+    throw new WeightsFormatError(reading === 'the file' ? why : `${reading}: ${why}`);
   } finally {
     try {
       file?.close();
+    } catch {
+      // Closing a corrupt file can fail too; the file is discarded either way, and the error
+      // worth reporting is the one already thrown (or none: the weights were read).
     } finally {
       Module.deactivate_throwing_error_handler();
       Module.FS.unlink(path);

@@ -22,7 +22,10 @@ export interface ImageHeader {
   truncated: string | null;
 }
 
-export class NotAnImageError extends Error {}
+/** The parser's own error: the only thing readImageHeader may throw (the fuzz test holds it to that). */
+export class ImageHeaderError extends Error {
+  override name = 'ImageHeaderError';
+}
 
 const FORMAT_LABEL: Record<ImageFormat, string> = {
   png: 'PNG',

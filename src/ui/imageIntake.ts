@@ -44,7 +44,8 @@ export interface IntakeImage {
   notes: string[];
 }
 
-function checkHeader(h: ImageHeader): void {
+/** Refuses, from the header alone, what the page will not decode. Throws ImageIntakeError. */
+export function checkHeader(h: ImageHeader): void {
   const label = formatLabel(h.format);
   if (h.truncated) throw new ImageIntakeError(`is a truncated ${label}: ${h.truncated}`);
   if (h.width === 0 || h.height === 0) {

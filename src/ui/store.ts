@@ -35,6 +35,8 @@ export interface WeightsStatus {
   origin?: 'cache' | 'network' | 'file';
   bytes?: number;
   message?: string;
+  /** The .h5 file a failed load came from, so the message can name it. */
+  fileName?: string;
 }
 
 export interface BackendInfo {

@@ -133,8 +133,12 @@ class WorkerClient {
     this.send({ type: 'debug', action });
   }
 
+  /** The .h5 being converted, if that is what loads: its name goes into an error about it. */
+  private h5FileName: string | null = null;
+
   loadWeights(source: WeightsRequest): void {
     const st = useStore.getState();
+    this.h5FileName = source.kind === 'h5' ? source.fileName : null;
     st.setWeights({ status: 'loading', loaded: 0, total: 0 });
     st.resetRun();
     const choice: WeightsChoice = source.kind === 'demo' ? 'demo' : 'pretrained';
@@ -227,6 +231,7 @@ class WorkerClient {
         st.setWeights({
           status: msg.kind === 'not-found' ? 'missing' : 'error',
           message: msg.message,
+          ...(this.h5FileName ? { fileName: this.h5FileName } : {}),
         });
         break;
       case 'state':

@@ -73,7 +73,9 @@ export function WeightsPanel() {
       )}
       {w.status === 'error' && (
         <div className="error" role="alert">
-          <p>Weights could not be loaded: {w.message}</p>
+          <p>
+            Weights could not be loaded{w.fileName ? ` from "${w.fileName}"` : ''}: {w.message}
+          </p>
           <p>
             Pretrained weights come from <code>npm run weights</code> (then reload), or drop the
             Keras <code>.h5</code> file here; the demo weights always work.
