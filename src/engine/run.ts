@@ -8,7 +8,12 @@ import type { Vgg16Weights } from '../model/weights';
 import { ColourPreservation } from './colour';
 import { initialImage } from './init';
 import { lossTerms, neededLayers, REPORT, STYLE_LAYERS_AT, styleObjective } from './objective';
-import { createOptimizer, type Objective, type PixelOptimizer } from './optimizers';
+import {
+  createOptimizer,
+  type Objective,
+  type OptimizerState,
+  type PixelOptimizer,
+} from './optimizers';
 import { resizeToCover } from './preprocess';
 import {
   MAX_STYLES,
@@ -49,6 +54,18 @@ export interface StepResult {
 }
 
 const BOX = { lo: 0, hi: 255 };
+
+/**
+ * Everything a run needs to go on exactly where it was, as CPU arrays: the iteration, the image in
+ * the run's own colours (not the display copy: in luminance mode that would not round-trip), and
+ * the optimiser's state. Taken after a good step, it outlives the tensors (a lost WebGL context).
+ */
+export interface RunCheckpoint {
+  iteration: number;
+  shape: [number, number, number];
+  image: Float32Array;
+  optimizer: OptimizerState;
+}
 
 function assertRgbImage(img: tf.Tensor, what: string): void {
   if (img.rank !== 3 || img.shape[2] !== 3) {
@@ -280,6 +297,42 @@ export class StyleTransferRun {
     this.x.dispose();
     this.x = next;
     this.opt.reset();
+  }
+
+  /** A CPU copy of the image, the optimiser's state and the iteration (see RunCheckpoint). */
+  checkpoint(): RunCheckpoint {
+    this.assertAlive();
+    return {
+      iteration: this.iter,
+      shape: [...this.shape],
+      image: new Float32Array(this.x.dataSync()),
+      optimizer: this.opt.saveState(),
+    };
+  }
+
+  /**
+   * Continues from a checkpoint (of a run with the same inputs and size, e.g. one lost with its
+   * WebGL context): the same image, iteration and optimiser state, so the next steps are the ones
+   * the old run would have taken. State of another optimiser (changed since) is not loaded: that
+   * one starts fresh, as after any change of optimiser. Returns whether the state was loaded.
+   */
+  restore(cp: RunCheckpoint): boolean {
+    this.assertAlive();
+    if (cp.shape.some((d, i) => d !== this.shape[i])) {
+      throw new Error(
+        `restore: checkpoint is ${cp.shape.join('x')}, the run is ${this.shape.join('x')}`,
+      );
+    }
+    const next = tf.tensor3d(cp.image, this.shape);
+    this.x.dispose();
+    this.x = next;
+    this.iter = cp.iteration;
+    if (cp.optimizer.kind !== this.s.optimizer) {
+      this.opt.reset();
+      return false;
+    }
+    this.opt.loadState(cp.optimizer, this.shape);
+    return true;
   }
 
   /** Frees the image, targets and optimiser state; not the weights (the caller owns them). */

@@ -8,6 +8,7 @@ import {
   allFinite,
   type Box,
   type Objective,
+  type OptimizerState,
   type PixelOptimizer,
   type StepOutcome,
 } from './types';
@@ -83,6 +84,19 @@ export class Adam implements PixelOptimizer {
       ev.grad.dispose();
       ev.report.dispose();
     }
+  }
+
+  saveState(): OptimizerState {
+    const read = (t: tf.Tensor | null) => (t ? new Float32Array(t.dataSync()) : null);
+    return { kind: 'adam', t: this.t, m: read(this.m), v: read(this.v) };
+  }
+
+  loadState(state: OptimizerState, shape: readonly number[]): void {
+    if (state.kind !== 'adam') throw new Error(`Adam cannot load ${state.kind} state`);
+    this.reset();
+    this.m = state.m && tf.tensor(state.m, [...shape]);
+    this.v = state.v && tf.tensor(state.v, [...shape]);
+    this.t = state.t;
   }
 
   reset(): void {

@@ -5,7 +5,14 @@ import type { Box, PixelOptimizer } from './types';
 
 export { Adam, type AdamOptions } from './adam';
 export { Lbfgs, type LbfgsOptions } from './lbfgs';
-export type { Box, Evaluation, Objective, PixelOptimizer, StepOutcome } from './types';
+export type {
+  Box,
+  Evaluation,
+  Objective,
+  OptimizerState,
+  PixelOptimizer,
+  StepOutcome,
+} from './types';
 
 export function createOptimizer(
   name: OptimizerName,

@@ -17,6 +17,7 @@ import {
   allFinite,
   type Box,
   type Objective,
+  type OptimizerState,
   type PixelOptimizer,
   type StepOutcome,
 } from './types';
@@ -57,6 +58,8 @@ export class Lbfgs implements PixelOptimizer {
   private g: tf.Tensor | null = null;
   private f = NaN;
   private reportAt: Float32Array = new Float32Array(0);
+  /** CPU copies of pairs already saved: a pair never changes, so each is read back once. */
+  private saved = new WeakMap<Pair, { s: Float32Array; y: Float32Array }>();
 
   constructor(
     opts: LbfgsOptions,
@@ -220,6 +223,33 @@ export class Lbfgs implements PixelOptimizer {
       old.s.dispose();
       old.y.dispose();
     }
+  }
+
+  /**
+   * The curvature pairs and scale: enough to continue with the same directions. The cached loss
+   * and gradient are left out; the first step after loading evaluates them again (same numbers).
+   */
+  saveState(): OptimizerState {
+    const pairs = this.history.map((p) => {
+      let cpu = this.saved.get(p);
+      if (!cpu) {
+        cpu = { s: new Float32Array(p.s.dataSync()), y: new Float32Array(p.y.dataSync()) };
+        this.saved.set(p, cpu);
+      }
+      return { ...cpu, rho: p.rho };
+    });
+    return { kind: 'lbfgs', gamma: this.gamma, pairs };
+  }
+
+  loadState(state: OptimizerState, shape: readonly number[]): void {
+    if (state.kind !== 'lbfgs') throw new Error(`L-BFGS cannot load ${state.kind} state`);
+    this.reset();
+    this.history = state.pairs.map((p) => {
+      const pair = { s: tf.tensor(p.s, [...shape]), y: tf.tensor(p.y, [...shape]), rho: p.rho };
+      this.saved.set(pair, { s: p.s, y: p.y });
+      return pair;
+    });
+    this.gamma = state.gamma;
   }
 
   private clearHistory(): void {

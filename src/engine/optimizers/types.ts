@@ -26,6 +26,19 @@ export interface StepOutcome {
   evaluations: number;
 }
 
+/**
+ * An optimiser's state as plain CPU arrays: survives the loss of every tensor (a lost WebGL
+ * context, a rebuilt backend), so a resumed run continues the same trajectory.
+ */
+export type OptimizerState =
+  | { kind: 'adam'; t: number; m: Float32Array | null; v: Float32Array | null }
+  | {
+      kind: 'lbfgs';
+      gamma: number;
+      /** Curvature pairs, oldest first. */
+      pairs: { s: Float32Array; y: Float32Array; rho: number }[];
+    };
+
 export interface PixelOptimizer {
   /**
    * One iteration from x (not consumed) on `objective`, keeping the result within [lo, hi].
@@ -36,6 +49,10 @@ export interface PixelOptimizer {
   reset(): void;
   /** The objective's weights or layers changed: drop whatever state assumed the old one. */
   objectiveChanged(): void;
+  /** A CPU copy of the state (reads back only what changed since the last copy where it can). */
+  saveState(): OptimizerState;
+  /** Replaces the state with a saved one for points shaped `shape` (throws on another kind). */
+  loadState(state: OptimizerState, shape: readonly number[]): void;
   /** Step size, read at every step, so a change applies at the next one. */
   learningRate: number;
   dispose(): void;

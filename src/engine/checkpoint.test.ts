@@ -1,0 +1,99 @@
+/**
+ * A run rebuilt from a checkpoint (what the worker does after losing its WebGL context) continues
+ * the trajectory of the run it replaces: same J at the same iteration, Adam's moments and L-BFGS'
+ * curvature pairs included.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disposeWeights, type Vgg16Weights } from '../model/weights';
+import { StyleTransferRun, type RunCheckpoint } from './run';
+import type { OptimizerName } from './settings';
+import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
+
+const SIZE = 16;
+const CHECKPOINT_AT = 3;
+const STEPS = 7;
+
+let weights: Vgg16Weights;
+let content: tf.Tensor3D;
+let style: tf.Tensor3D;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  weights = randomWeights('block2_conv2');
+  content = patternImage(SIZE, 'content');
+  style = patternImage(SIZE, 'style');
+});
+afterAll(() => {
+  tf.dispose([content, style]);
+  disposeWeights(weights);
+});
+
+const newRun = (optimizer: OptimizerName) =>
+  new StyleTransferRun(weights, content, style, { ...SHALLOW_SETTINGS, optimizer });
+
+/** J reported by each step from the run's current iteration up to STEPS. */
+function stepToEnd(run: StyleTransferRun): number[] {
+  const totals: number[] = [];
+  while (run.iteration < STEPS) {
+    const r = run.step();
+    r.image.dispose();
+    totals.push(r.losses.total);
+  }
+  return totals;
+}
+
+const maxRelDiff = (a: number[], b: number[]) =>
+  Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.abs(b[i])));
+
+describe.each(['adam', 'lbfgs'] as const)('%s from a checkpoint', (optimizer) => {
+  let uninterrupted: number[];
+  let checkpoint: RunCheckpoint;
+  let tensorsBefore: number;
+
+  beforeAll(() => {
+    tensorsBefore = tf.memory().numTensors;
+    const a = newRun(optimizer);
+    uninterrupted = stepToEnd(a).slice(CHECKPOINT_AT);
+    a.dispose();
+    const b = newRun(optimizer);
+    while (b.iteration < CHECKPOINT_AT) b.step().image.dispose();
+    checkpoint = b.checkpoint();
+    b.dispose(); // every tensor of the first run is gone, as with a lost context
+  });
+
+  it('continues with the same J at the same iterations (within 1e-4 relative)', () => {
+    const c = newRun(optimizer);
+    expect(c.restore(checkpoint)).toBe(true);
+    expect(c.iteration).toBe(CHECKPOINT_AT);
+    const resumed = stepToEnd(c);
+    c.dispose();
+    expect(resumed).toHaveLength(STEPS - CHECKPOINT_AT);
+    console.log(
+      `${optimizer}: max relative J difference after restore ${maxRelDiff(resumed, uninterrupted).toExponential(2)}`,
+    );
+    expect(maxRelDiff(resumed, uninterrupted)).toBeLessThan(1e-4);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('without the optimiser state (the image alone) it would leave that trajectory', () => {
+    const fresh = newRun(optimizer).checkpoint().optimizer; // no moments, no curvature pairs
+    const c = newRun(optimizer);
+    c.restore({ ...checkpoint, optimizer: fresh });
+    const resumed = stepToEnd(c);
+    c.dispose();
+    // Adam's first report is J of the restored image itself, the same either way.
+    expect(maxRelDiff(resumed.slice(1), uninterrupted.slice(1))).toBeGreaterThan(1e-3);
+  });
+});
+
+it('a checkpoint of one optimiser does not load into another: it starts fresh and says so', () => {
+  const a = newRun('adam');
+  a.step().image.dispose();
+  const cp = a.checkpoint();
+  a.dispose();
+  const l = newRun('lbfgs');
+  expect(l.restore(cp)).toBe(false);
+  expect(l.iteration).toBe(1);
+  l.dispose();
+});
