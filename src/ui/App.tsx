@@ -11,6 +11,7 @@ import { SettingsPanel } from './components/SettingsPanel';
 import { WeightsPanel } from './components/WeightsPanel';
 import { BackendNotice } from './components/BackendNotice';
 import { RestoreOffer } from './history/RestoreOffer';
+import { LazyExplorer, useView, ViewNav } from './explorer/ViewSwitch';
 import './app.css';
 
 function usePaste(): void {
@@ -29,6 +30,7 @@ function usePaste(): void {
 
 export function App() {
   usePaste();
+  const view = useView();
   const content = useStore((s) => s.content);
   const style = useStore((s) => s.style);
   const error = useStore((s) => s.error);
@@ -44,6 +46,7 @@ export function App() {
           Gatys-style neural style transfer with VGG16, entirely in your browser.
         </p>
       </header>
+      <ViewNav view={view} />
       {error && (
         <p className="error" role="alert">
           {error}{' '}
@@ -70,7 +73,8 @@ export function App() {
       )}
       <BackendNotice />
       <RestoreOffer />
-      <main className="layout">
+      {/* Hidden, not unmounted: the preview canvas belongs to the style worker. */}
+      <main className="layout" hidden={view !== 'main'}>
         <div className="inputs">
           <div className="zones">
             <DropZone
@@ -108,6 +112,7 @@ export function App() {
         </div>
         <SettingsPanel />
       </main>
+      {view === 'explorer' && <LazyExplorer />}
     </div>
   );
 }

@@ -1,0 +1,143 @@
+/**
+ * "Explore the network": the pool, the top-nine search with patches at the receptive field, the
+ * first-layer filters, and the Gram heatmaps following a run (demo weights, tiny images).
+ */
+import { test, expect, type Locator, type Page } from '@playwright/test';
+import { dropFile, prepareDemoRun, waitForIteration } from './helpers';
+import { png, type TestFile } from './fixtures/makeImages';
+
+/** Drops several files at once on `target`, as a person dragging a selection from a folder. */
+async function dropFiles(page: Page, target: Locator, files: TestFile[]): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    (files) => {
+      const dt = new DataTransfer();
+      for (const f of files)
+        dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.mime }));
+      return dt;
+    },
+    files.map((f) => ({ name: f.name, mime: f.mime, bytes: [...f.bytes] })),
+  );
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await target.dispatchEvent(type, { dataTransfer });
+  }
+  await dataTransfer.dispose();
+}
+
+/** The heatmap canvas' pixels (a page-owned canvas, so it can be read directly). */
+async function canvasData(canvas: Locator): Promise<string> {
+  return canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL('image/png'));
+}
+
+test('explore: pool, top nine at the receptive field, filters, live Gram heatmaps', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await prepareDemoRun(page, { longSide: 48, iterations: 200 });
+
+  await page.getByRole('link', { name: 'Explore the network' }).click();
+  await expect(page.getByTestId('explorer-status')).toHaveAttribute('data-ready', 'true', {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('explorer-demo-label')).toBeVisible();
+
+  // Two extra images dropped on the pool: stripes and a checkerboard.
+  const stripes = png(40, 40, (x) => (x % 8 < 4 ? [220, 40, 40, 255] : [20, 20, 200, 255]));
+  const checks = png(36, 44, (x, y) =>
+    ((x >> 2) + (y >> 2)) % 2 ? [250, 250, 250, 255] : [10, 120, 10, 255],
+  );
+  await dropFiles(page, page.getByTestId('explorer-pool'), [
+    { name: 'stripes.png', mime: 'image/png', bytes: stripes },
+    { name: 'checks.png', mime: 'image/png', bytes: checks },
+  ]);
+  await expect(page.getByTestId('pool-extra')).toHaveCount(2);
+  await expect(page.getByTestId('pool-count')).toHaveText('(4 images)');
+
+  const size = page.getByLabel('Working size (px, longer side)');
+  await size.fill('');
+  await size.pressSequentially('48');
+  await page.getByLabel('Layer').selectOption('block2_conv1');
+  await expect(page.getByTestId('field-info')).toContainText('receptive field 10×10 px, jump 2 px');
+  await page.getByRole('button', { name: 'Find the top nine' }).click();
+  await expect(page.getByTestId('search-summary')).toContainText(
+    'block2_conv1: 128 units over 4 images (48 px working size)',
+  );
+  await expect(page.getByTestId('page-info')).toHaveText('Page 1 of 8');
+
+  // Highest activation first; the first unit shows nine patches the size of the receptive field.
+  await page.getByLabel('Highest activation first').check();
+  const unit = page.getByTestId('unit').first();
+  const patches = unit.getByTestId('patch');
+  await expect(patches).toHaveCount(9);
+  let full = 0;
+  for (const p of await patches.all()) {
+    const fieldSize = Number(await p.getAttribute('data-field-size'));
+    const w = Number(await p.getAttribute('data-crop-width'));
+    const h = Number(await p.getAttribute('data-crop-height'));
+    expect(fieldSize).toBe(10);
+    expect(await p.evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([10, 10]);
+    // A field centred inside the image keeps at least half of itself at a border.
+    expect(w).toBeGreaterThanOrEqual(5);
+    expect(w).toBeLessThanOrEqual(10);
+    expect(h).toBeGreaterThanOrEqual(5);
+    expect(h).toBeLessThanOrEqual(10);
+    if (w === 10 && h === 10) full++;
+  }
+  expect(full).toBeGreaterThan(0);
+
+  // Paging moves to other units.
+  const firstUnits = await page
+    .getByTestId('unit')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page.getByTestId('page-info')).toHaveText('Page 2 of 8');
+  const nextUnits = await page
+    .getByTestId('unit')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
+  expect(nextUnits.filter((u) => firstUnits.includes(u))).toEqual([]);
+  await page.getByRole('button', { name: 'Previous page' }).click();
+
+  // Enlarged: nine patches with their source image and activation, best first.
+  await page.getByTestId('unit').first().click();
+  const dialog = page.getByTestId('unit-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('patch')).toHaveCount(9);
+  const sources = await dialog.getByTestId('patch-source').allTextContents();
+  for (const s of sources) {
+    expect(['content.png', 'style.png', 'stripes.png', 'checks.png']).toContain(s);
+  }
+  const values = (await dialog.getByTestId('patch-activation').allTextContents()).map((t) =>
+    Number(t.replace('activation ', '')),
+  );
+  expect(values).toEqual([...values].sort((a, b) => b - a));
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  // First layer: 64 filters of 3x3.
+  await expect(page.getByTestId('filter')).toHaveCount(64);
+
+  // A run on the style view; its Gram heatmaps follow it here.
+  await page.getByRole('link', { name: 'Style transfer' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitForIteration(page, 1);
+  await page.getByRole('link', { name: 'Explore the network' }).click();
+  await page.getByLabel('Style layer').selectOption('block1_conv1');
+  const heatmaps = page.getByTestId('gram-heatmaps');
+  await expect(heatmaps).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('gram-style')).toHaveAttribute('aria-label', /64×64/);
+  const it1 = Number(await heatmaps.getAttribute('data-iteration'));
+  const before = await canvasData(page.getByTestId('gram-generated'));
+  const styleBefore = await canvasData(page.getByTestId('gram-style'));
+  await expect
+    .poll(async () => Number(await heatmaps.getAttribute('data-iteration')), { timeout: 120_000 })
+    .toBeGreaterThan(it1);
+  expect(await canvasData(page.getByTestId('gram-generated'))).not.toBe(before);
+  // The style's Gram does not depend on the run.
+  expect(await canvasData(page.getByTestId('gram-style'))).toBe(styleBefore);
+  await expect(page.getByTestId('bar-value')).toHaveCount(5);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,92 @@
+/** "Explore the network": what VGG16's units respond to, and the Grams the style cost compares. */
+import { useEffect } from 'react';
+import { useStore } from '../store';
+import { explorerClient } from './explorerClient';
+import { useExplorer } from './explorerStore';
+import { PoolPanel } from './PoolPanel';
+import { TopNinePanel } from './TopNinePanel';
+import { FiltersPanel } from './FiltersPanel';
+import { GramPanel } from './GramPanel';
+import './explorer.css';
+
+/** Runs the explorer worker on the weights and backend the page uses, while the view is open. */
+function useExplorerWorker(): void {
+  const weights = useStore((s) => s.weights);
+  const backend = useStore((s) => s.backend);
+  const label = weights.status === 'ready' ? weights.label : undefined;
+  useEffect(() => {
+    if (!label) return;
+    explorerClient.connect(label, backend);
+  }, [label, backend]);
+  useEffect(() => () => explorerClient.disconnect(), []);
+}
+
+function WorkerLine() {
+  const worker = useExplorer((s) => s.worker);
+  const pageWeights = useStore((s) => s.weights.status);
+  if (pageWeights !== 'ready') {
+    return (
+      <p className="notice" role="status">
+        The explorer uses the weights of the Style transfer view: load them there first.
+      </p>
+    );
+  }
+  if (worker.status === 'error') {
+    return (
+      <p className="error" role="alert">
+        {worker.message}
+      </p>
+    );
+  }
+  if (worker.status !== 'ready') {
+    return (
+      <p role="status" data-testid="explorer-status">
+        Loading VGG16 into the explorer worker…
+      </p>
+    );
+  }
+  return (
+    <p role="status" data-testid="explorer-status" data-ready="true">
+      {worker.label === 'demo' ? (
+        <span className="demo-label" data-testid="explorer-demo-label">
+          Demo weights (untrained, random): units respond to noise-like patterns, not to objects.
+        </span>
+      ) : (
+        <span>Pretrained VGG16 weights (ImageNet).</span>
+      )}{' '}
+      Backend: {worker.backend}.
+    </p>
+  );
+}
+
+export default function ExplorerView() {
+  useExplorerWorker();
+  const error = useExplorer((s) => s.error);
+  return (
+    <section className="explorer" aria-labelledby="explorer-title">
+      <h2 id="explorer-title">Explore the network</h2>
+      <p className="tagline">
+        What VGG16's units respond to (after Zeiler and Fergus, 2013): pick a layer and see, for
+        each unit, the nine image patches that activate it most, each cut at the unit's receptive
+        field.
+      </p>
+      <WorkerLine />
+      {error && (
+        <p className="error" role="alert">
+          {error}{' '}
+          <button
+            type="button"
+            aria-label="Dismiss explorer error"
+            onClick={() => useExplorer.getState().setError(null)}
+          >
+            ×
+          </button>
+        </p>
+      )}
+      <PoolPanel />
+      <TopNinePanel />
+      <FiltersPanel />
+      <GramPanel />
+    </section>
+  );
+}
