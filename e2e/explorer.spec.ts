@@ -34,6 +34,15 @@ test('explore: pool, top nine at the receptive field, filters, live Gram heatmap
   test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // WebGL for both workers, remembered from a previous visit: wasm's threaded build (chosen since
+  // the page is cross-origin isolated) cannot start its blob: pthread workers under the page's CSP
+  // (worker-src 'self') and hangs at backend start.
+  await page.addInitScript(() => {
+    if (!localStorage.getItem('style-transfer-settings')) {
+      const saved = { state: { backend: 'webgl' }, version: 1 };
+      localStorage.setItem('style-transfer-settings', JSON.stringify(saved));
+    }
+  });
   await page.goto('/');
   await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
   await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
@@ -60,7 +69,7 @@ test('explore: pool, top nine at the receptive field, filters, live Gram heatmap
   const size = page.getByLabel('Working size (px, longer side)');
   await size.fill('');
   await size.pressSequentially('48');
-  await page.getByLabel('Layer').selectOption('block2_conv1');
+  await page.getByLabel('Layer to explore').selectOption('block2_conv1');
   await expect(page.getByTestId('field-info')).toContainText('receptive field 10×10 px, jump 2 px');
   await page.getByRole('button', { name: 'Find the top nine' }).click();
   await expect(page.getByTestId('search-summary')).toContainText(
@@ -125,7 +134,7 @@ test('explore: pool, top nine at the receptive field, filters, live Gram heatmap
   await page.getByRole('button', { name: 'Start' }).click();
   await waitForIteration(page, 1);
   await page.getByRole('link', { name: 'Explore the network' }).click();
-  await page.getByLabel('Style layer').selectOption('block1_conv1');
+  await page.getByLabel('Style layer to compare').selectOption('block1_conv1');
   const heatmaps = page.getByTestId('gram-heatmaps');
   await expect(heatmaps).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('gram-style')).toHaveAttribute('aria-label', /64×64/);

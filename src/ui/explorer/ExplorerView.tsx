@@ -9,7 +9,10 @@ import { FiltersPanel } from './FiltersPanel';
 import { GramPanel } from './GramPanel';
 import './explorer.css';
 
-/** Runs the explorer worker on the weights and backend the page uses, while the view is open. */
+/**
+ * Runs the explorer worker on the weights and backend the page uses. It starts when the view first
+ * opens and then stays for the session (its weights and results stay ready across view switches).
+ */
 function useExplorerWorker(): void {
   const weights = useStore((s) => s.weights);
   const backend = useStore((s) => s.backend);
@@ -18,7 +21,6 @@ function useExplorerWorker(): void {
     if (!label) return;
     explorerClient.connect(label, backend);
   }, [label, backend]);
-  useEffect(() => () => explorerClient.disconnect(), []);
 }
 
 function WorkerLine() {

@@ -146,19 +146,18 @@ export function GramPanel() {
         </p>
       ) : (
         <>
-          <label>
-            Style layer{' '}
-            <select
-              value={layer ?? ''}
-              onChange={(e) => useExplorer.getState().setGramLayer(e.target.value as ConvLayerName)}
-            >
-              {layers.map((l) => (
-                <option key={l.name} value={l.name}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <label htmlFor="gram-layer">Style layer to compare</label>{' '}
+          <select
+            id="gram-layer"
+            value={layer ?? ''}
+            onChange={(e) => useExplorer.getState().setGramLayer(e.target.value as ConvLayerName)}
+          >
+            {layers.map((l) => (
+              <option key={l.name} value={l.name}>
+                {l.name}
+              </option>
+            ))}
+          </select>
           {gram && gram.layer === layer ? (
             <GramHeatmaps gram={gram} />
           ) : (

@@ -146,17 +146,19 @@ export function TopNinePanel() {
     <section className="explorer-panel" aria-labelledby="topnine-title">
       <h3 id="topnine-title">Top nine patches per unit</h3>
       <div className="topnine-controls">
-        <label>
-          Layer{' '}
-          <select value={layer} onChange={(e) => st.setLayer(e.target.value as ConvLayerName)}>
-            {CONV_LAYER_NAMES.map((l) => (
-              <option key={l} value={l}>
-                {l}
-                {fields ? ` (field ${fields[l].size} px)` : ''}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor="explore-layer">Layer to explore</label>
+        <select
+          id="explore-layer"
+          value={layer}
+          onChange={(e) => st.setLayer(e.target.value as ConvLayerName)}
+        >
+          {CONV_LAYER_NAMES.map((l) => (
+            <option key={l} value={l}>
+              {l}
+              {fields ? ` (field ${fields[l].size} px)` : ''}
+            </option>
+          ))}
+        </select>
         <button
           type="button"
           disabled={worker !== 'ready' || search !== null}
@@ -211,16 +213,18 @@ export function TopNinePanel() {
                 </label>
               ))}
             </fieldset>
-            <label>
-              Units per page{' '}
-              <select value={perPage} onChange={(e) => st.setPerPage(Number(e.target.value))}>
-                {PER_PAGE_CHOICES.map((n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <label htmlFor="units-per-page">Units per page</label>
+            <select
+              id="units-per-page"
+              value={perPage}
+              onChange={(e) => st.setPerPage(Number(e.target.value))}
+            >
+              {PER_PAGE_CHOICES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
             <button type="button" disabled={page === 0} onClick={() => st.setPage(page - 1)}>
               Previous page
             </button>
