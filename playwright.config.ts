@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/browserFlags';
 
 // Not npm start's 4173, so the app and the tests can run side by side; E2E_PORT for parallel checkouts.
 const PORT = Number(process.env.E2E_PORT ?? 4174);
@@ -19,21 +20,18 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     acceptDownloads: true,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--ignore-gpu-blocklist',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
+  projects: [
+    // A first visit measures the backends once; every other test starts as a returning visitor
+    // with those figures (e2e/calibration.setup.ts), instead of each measuring for a minute.
+    { name: 'first-visit', testMatch: /calibration\.setup\.ts$/ },
+    {
+      name: 'returning-visitor',
+      dependencies: ['first-visit'],
+      use: { storageState: 'test-results-state/returning-visitor.json' },
+    },
+  ],
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}`,

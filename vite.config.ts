@@ -2,18 +2,21 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { tfjsWasmThreads } from './scripts/vite/tfjsWasmThreads';
 
 /**
  * Content-Security-Policy of the built app: only its own files; wasm may compile (tfjs-wasm,
  * h5wasm) but nothing may eval; inline styles stay allowed for React/uPlot style attributes.
+ * blob: for scripts and workers only because threaded tfjs-wasm starts its pthread workers from a
+ * blob of its own bundled code (no network, no eval).
  * Served as a header by `vite preview` (workers obey their own response's header, not the page's
  * meta) and as a meta tag in the built index.html for any static host. Not in dev: Vite's dev
  * server injects inline scripts.
  */
 const CSP_META = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
   "connect-src 'self'",
   "img-src 'self' blob: data:",
   "style-src 'self' 'unsafe-inline'",
@@ -89,14 +92,14 @@ const pwa = VitePWA({
 });
 
 export default defineConfig({
-  plugins: [react(), cspMetaTag(), pwa],
+  plugins: [react(), cspMetaTag(), tfjsWasmThreads(), pwa],
   preview: { headers: { 'Content-Security-Policy': CSP_HEADER, ...ISOLATION_HEADERS } },
   server: { headers: ISOLATION_HEADERS },
   // No client-side routing: a missing file must be a 404 (e.g. model.json before \`npm run weights\`),
   // not index.html.
   appType: 'mpa',
   // Module workers let the worker import tfjs and the engine like any other module.
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   build: {
     target: 'es2022',
     sourcemap: true,

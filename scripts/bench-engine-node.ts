@@ -29,7 +29,7 @@ for (const optimizer of ['adam', 'lbfgs'] as OptimizerName[]) {
   let last = NaN;
   for (let i = 0; i < steps; i++) {
     t = performance.now();
-    const r = run.step();
+    const r = await run.step();
     times.push(performance.now() - t);
     evals.push(r.evaluations);
     last = r.losses.total;

@@ -15,8 +15,8 @@ await useBackend((process.argv[3] ?? 'wasm') as 'wasm' | 'cpu');
 const w = toTensors(loadDemoWeights());
 const { content, style } = problemImages(size);
 const run = new StyleTransferRun(w, content, style, DEFAULT_SETTINGS);
-run.step().image.dispose();
-const agg = async (f: () => void) => {
+(await run.step()).image.dispose();
+const agg = async (f: () => void | Promise<void>) => {
   const p = await tf.profile(f);
   const m = new Map<string, [number, number]>();
   let tot = 0;
@@ -35,8 +35,8 @@ bareForwardBackward(w, img, 'block5_conv1');
 const bare = await agg(() => {
   bareForwardBackward(w, img, 'block5_conv1');
 });
-const full = await agg(() => {
-  run.step().image.dispose();
+const full = await agg(async () => {
+  (await run.step()).image.dispose();
 });
 console.log(
   'kernel ms: bare',

@@ -77,13 +77,13 @@ export interface ConvergenceResult {
   }[];
 }
 
-function trace(
+async function trace(
   raw: RawVgg16Weights,
   optimizer: OptimizerName,
   size: number,
   iterations: number,
   onProgress: (line: string) => void,
-): { trace: OptimizerTrace; source: string } {
+): Promise<{ trace: OptimizerTrace; source: string }> {
   const weights = toTensors(raw);
   const { content, style, source } = problemImages(size);
   const t0 = performance.now();
@@ -93,7 +93,7 @@ function trace(
   try {
     const start = performance.now();
     for (let i = 0; i < iterations; i++) {
-      const r = run.step();
+      const r = await run.step();
       r.image.dispose();
       out.losses.push(r.losses.total);
       out.seconds.push((performance.now() - start) / 1000);
@@ -122,8 +122,8 @@ export async function convergence(
   onProgress: (line: string) => void,
 ): Promise<ConvergenceResult> {
   await useBackend(backend);
-  const adam = trace(raw, 'adam', size, iterations, onProgress);
-  const lbfgs = trace(raw, 'lbfgs', size, iterations, onProgress);
+  const adam = await trace(raw, 'adam', size, iterations, onProgress);
+  const lbfgs = await trace(raw, 'lbfgs', size, iterations, onProgress);
   const traces = [adam.trace, lbfgs.trace];
   const best = lowest(...traces.map((t) => t.losses));
   return {

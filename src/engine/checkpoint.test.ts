@@ -24,7 +24,7 @@ beforeAll(async () => {
   content = patternImage(SIZE, 'content');
   style = patternImage(SIZE, 'style');
 });
-afterAll(() => {
+afterAll(async () => {
   tf.dispose([content, style]);
   disposeWeights(weights);
 });
@@ -33,10 +33,10 @@ const newRun = (optimizer: OptimizerName) =>
   new StyleTransferRun(weights, content, style, { ...SHALLOW_SETTINGS, optimizer });
 
 /** J reported by each step from the run's current iteration up to STEPS. */
-function stepToEnd(run: StyleTransferRun): number[] {
+async function stepToEnd(run: StyleTransferRun): Promise<number[]> {
   const totals: number[] = [];
   while (run.iteration < STEPS) {
-    const r = run.step();
+    const r = await run.step();
     r.image.dispose();
     totals.push(r.losses.total);
   }
@@ -51,22 +51,22 @@ describe.each(['adam', 'lbfgs'] as const)('%s from a checkpoint', (optimizer) =>
   let checkpoint: RunCheckpoint;
   let tensorsBefore: number;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     tensorsBefore = tf.memory().numTensors;
     const a = newRun(optimizer);
-    uninterrupted = stepToEnd(a).slice(CHECKPOINT_AT);
+    uninterrupted = (await stepToEnd(a)).slice(CHECKPOINT_AT);
     a.dispose();
     const b = newRun(optimizer);
-    while (b.iteration < CHECKPOINT_AT) b.step().image.dispose();
+    while (b.iteration < CHECKPOINT_AT) (await b.step()).image.dispose();
     checkpoint = b.checkpoint();
     b.dispose(); // every tensor of the first run is gone, as with a lost context
   });
 
-  it('continues with the same J at the same iterations (within 1e-4 relative)', () => {
+  it('continues with the same J at the same iterations (within 1e-4 relative)', async () => {
     const c = newRun(optimizer);
     expect(c.restore(checkpoint)).toBe(true);
     expect(c.iteration).toBe(CHECKPOINT_AT);
-    const resumed = stepToEnd(c);
+    const resumed = await stepToEnd(c);
     c.dispose();
     expect(resumed).toHaveLength(STEPS - CHECKPOINT_AT);
     console.log(
@@ -76,20 +76,20 @@ describe.each(['adam', 'lbfgs'] as const)('%s from a checkpoint', (optimizer) =>
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
-  it('without the optimiser state (the image alone) it would leave that trajectory', () => {
+  it('without the optimiser state (the image alone) it would leave that trajectory', async () => {
     const fresh = newRun(optimizer).checkpoint().optimizer; // no moments, no curvature pairs
     const c = newRun(optimizer);
     c.restore({ ...checkpoint, optimizer: fresh });
-    const resumed = stepToEnd(c);
+    const resumed = await stepToEnd(c);
     c.dispose();
     // Adam's first report is J of the restored image itself, the same either way.
     expect(maxRelDiff(resumed.slice(1), uninterrupted.slice(1))).toBeGreaterThan(1e-3);
   });
 });
 
-it('a checkpoint of one optimiser does not load into another: it starts fresh and says so', () => {
+it('a checkpoint of one optimiser does not load into another: it starts fresh and says so', async () => {
   const a = newRun('adam');
-  a.step().image.dispose();
+  (await a.step()).image.dispose();
   const cp = a.checkpoint();
   a.dispose();
   const l = newRun('lbfgs');

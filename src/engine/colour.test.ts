@@ -39,7 +39,7 @@ function vividStyle(size: number): tf.Tensor3D {
 }
 
 describe('3x3 helpers', () => {
-  it('cholesky3 gives L L^T = m; inverse3 gives the inverse', () => {
+  it('cholesky3 gives L L^T = m; inverse3 gives the inverse', async () => {
     const m: Mat3 = [4, 2, 0.6, 2, 5, 1.5, 0.6, 1.5, 3];
     const L = cholesky3(m, 0);
     const Lt = [L[0], L[3], L[6], L[1], L[4], L[7], L[2], L[5], L[8]] as Mat3;
@@ -50,7 +50,7 @@ describe('3x3 helpers', () => {
 });
 
 describe('colour matching (mean and covariance of the style set to the content)', () => {
-  it("after matching, the style's mean and 3x3 covariance equal the content's within 1e-3", () => {
+  it("after matching, the style's mean and 3x3 covariance equal the content's within 1e-3", async () => {
     const content = mutedContent(64);
     const style = vividStyle(48);
     const before = colourStats(style);
@@ -65,7 +65,7 @@ describe('colour matching (mean and covariance of the style set to the content)'
     tf.dispose([content, style, matched]);
   });
 
-  it('a flat (grey) style still maps without NaN', () => {
+  it('a flat (grey) style still maps without NaN', async () => {
     const content = mutedContent(16);
     const grey = tf.fill([16, 16, 3], 100) as tf.Tensor3D;
     const out = matchColours(grey, content);
@@ -75,7 +75,7 @@ describe('colour matching (mean and covariance of the style set to the content)'
 });
 
 describe('luminance only', () => {
-  it("the style's luminance gets the content's mean and standard deviation, replicated to 3 channels", () => {
+  it("the style's luminance gets the content's mean and standard deviation, replicated to 3 channels", async () => {
     const content = mutedContent(32);
     const style = vividStyle(32);
     const y3 = matchedStyleLuminance(style, content);
@@ -105,7 +105,7 @@ describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
     content = mutedContent(16);
     style = vividStyle(16);
   });
-  afterAll(() => {
+  afterAll(async () => {
     tf.dispose([content, style]);
     disposeWeights(weights);
   });
@@ -114,23 +114,23 @@ describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
   const chromaOf8Bit = (img: tf.Tensor3D) =>
     tf.tidy(() => tf.slice(rgbToYiq(tf.round(img) as tf.Tensor3D), [0, 0, 1], [-1, -1, 2]));
 
-  function runSteps(colourMode: 'none' | 'luminance', n: number): tf.Tensor3D {
+  async function runSteps(colourMode: 'none' | 'luminance', n: number): Promise<tf.Tensor3D> {
     const run = new StyleTransferRun(weights, content, style, {
       ...SHALLOW_SETTINGS,
       colourMode,
       noiseRatio: 0.05,
       learningRate: 5,
     });
-    for (let i = 0; i < n; i++) run.step().image.dispose();
+    for (let i = 0; i < n; i++) (await run.step()).image.dispose();
     const img = run.currentImage();
     run.dispose();
     return img;
   }
 
-  it("luminance mode: the output's chroma equals the content's within 8-bit rounding", () => {
+  it("luminance mode: the output's chroma equals the content's within 8-bit rounding", async () => {
     const base = tf.memory().numTensors;
-    const out = runSteps('luminance', 4);
-    const plain = runSteps('none', 4);
+    const out = await runSteps('luminance', 4);
+    const plain = await runSteps('none', 4);
     const contentChroma = tf.tidy(() => tf.slice(rgbToYiq(content), [0, 0, 1], [-1, -1, 2]));
     const [outChroma, plainChroma] = [chromaOf8Bit(out), chromaOf8Bit(plain)];
     // Rounding each of R, G, B by up to 0.5 moves I by up to 0.5 (0.596 + 0.274 + 0.321) ~ 0.6.
@@ -143,7 +143,7 @@ describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
     expect(tf.memory().numTensors).toBe(base);
   });
 
-  it('colour matching mode starts from the recoloured style (init style) and frees what it made', () => {
+  it('colour matching mode starts from the recoloured style (init style) and frees what it made', async () => {
     const base = tf.memory().numTensors;
     const run = new StyleTransferRun(weights, content, style, {
       ...SHALLOW_SETTINGS,
@@ -153,8 +153,8 @@ describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
     const img = run.currentImage();
     const expected = tf.tidy(() => tf.clipByValue(matchColours(style, content), 0, 255));
     expect(maxAbsDiff(img, expected)).toBeLessThan(1e-3);
-    expect(run.evaluate().style).toBeLessThan(1e-6);
-    run.step().image.dispose();
+    expect((await run.evaluate()).style).toBeLessThan(1e-6);
+    (await run.step()).image.dispose();
     tf.dispose([img, expected]);
     run.dispose();
     expect(tf.memory().numTensors).toBe(base);

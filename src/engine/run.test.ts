@@ -20,7 +20,7 @@ beforeAll(async () => {
   content = patternImage(SIZE, 'content');
   style = patternImage(SIZE, 'style');
 });
-afterAll(() => {
+afterAll(async () => {
   tf.dispose([content, style]);
   disposeWeights(weights);
 });
@@ -30,49 +30,49 @@ function newRun(patch: Partial<StyleSettings> = {}): StyleTransferRun {
 }
 
 /** Steps n times, returning J of the final image and numTensors after every step. */
-function optimise(
+async function optimise(
   run: StyleTransferRun,
   n: number,
-): { final: LossBreakdown; counts: number[]; evaluations: number } {
+): Promise<{ final: LossBreakdown; counts: number[]; evaluations: number }> {
   const counts: number[] = [];
   let evaluations = 0;
   for (let i = 0; i < n; i++) {
-    const r = run.step();
+    const r = await run.step();
     r.image.dispose();
     evaluations += r.evaluations;
     counts.push(tf.memory().numTensors);
   }
-  return { final: run.evaluate(), counts, evaluations };
+  return { final: await run.evaluate(), counts, evaluations };
 }
 
 describe('optimisation on a fixed problem (16 px, shallow layers, random VGG16)', () => {
   const N = 20;
   let start: LossBreakdown;
-  let adam: ReturnType<typeof optimise>;
-  let lbfgs: ReturnType<typeof optimise>;
-  beforeAll(() => {
+  let adam: Awaited<ReturnType<typeof optimise>>;
+  let lbfgs: Awaited<ReturnType<typeof optimise>>;
+  beforeAll(async () => {
     const a = newRun({ optimizer: 'adam' });
-    start = a.evaluate();
-    adam = optimise(a, N);
+    start = await a.evaluate();
+    adam = await optimise(a, N);
     a.dispose();
     const l = newRun({ optimizer: 'lbfgs' });
-    expect(l.evaluate().total).toBe(start.total); // same seed, same start
-    lbfgs = optimise(l, N);
+    expect((await l.evaluate()).total).toBe(start.total); // same seed, same start
+    lbfgs = await optimise(l, N);
     l.dispose();
   });
 
-  it(`${N} Adam steps lower J`, () => {
+  it(`${N} Adam steps lower J`, async () => {
     expect(adam.final.total).toBeLessThan(0.5 * start.total);
     expect(adam.evaluations).toBe(N);
   });
 
-  it('L-BFGS reaches a lower J than Adam in the same number of iterations', () => {
+  it('L-BFGS reaches a lower J than Adam in the same number of iterations', async () => {
     // Measured: Adam ~0.28 x J0, L-BFGS ~0.06 x J0 after 20 iterations (21 evaluations).
     expect(lbfgs.final.total).toBeLessThan(adam.final.total);
     expect(lbfgs.evaluations).toBeLessThanOrEqual(2 * N);
   });
 
-  it('tf.memory().numTensors does not grow across steps', () => {
+  it('tf.memory().numTensors does not grow across steps', async () => {
     // Adam's moments exist from step 1 on; after that every step frees what it makes.
     expect(adam.counts.slice(1)).toEqual(adam.counts.slice(1).map(() => adam.counts[0]));
     // L-BFGS keeps up to 10 (s, y) pairs: full after step 10, never more after that.
@@ -83,7 +83,7 @@ describe('optimisation on a fixed problem (16 px, shallow layers, random VGG16)'
 });
 
 describe('StyleTransferRun', () => {
-  it('same seed -> same init image; different seed -> different', () => {
+  it('same seed -> same init image; different seed -> different', async () => {
     const imgs = [newRun({ seed: 7 }), newRun({ seed: 7 }), newRun({ seed: 8 })].map((r) => {
       const img = r.currentImage();
       r.dispose();
@@ -97,7 +97,7 @@ describe('StyleTransferRun', () => {
     tf.dispose(imgs);
   });
 
-  it('init modes: content, style, noise', () => {
+  it('init modes: content, style, noise', async () => {
     const fromContent = newRun({ init: 'content' });
     const fromStyle = newRun({ init: 'style' });
     const fromNoise = newRun({ init: 'noise', noiseRatio: 0.5 });
@@ -108,20 +108,20 @@ describe('StyleTransferRun', () => {
     expect(lo).toBeGreaterThanOrEqual(127.5 - 0.5 * 255 - 1e-3);
     expect(hi).toBeLessThanOrEqual(127.5 + 0.5 * 255 + 1e-3);
     expect(Math.abs(mean - 127.5)).toBeLessThan(10);
-    expect(fromContent.evaluate().content).toBe(0);
-    expect(fromStyle.evaluate().style).toBe(0);
+    expect((await fromContent.evaluate()).content).toBe(0);
+    expect((await fromStyle.evaluate()).style).toBe(0);
     tf.dispose([c, s, n]);
     [fromContent, fromStyle, fromNoise].forEach((r) => r.dispose());
   });
 
-  it('computes targets once; alpha/beta/lambda/tv/lr changes apply at once without recomputing them', () => {
+  it('computes targets once; alpha/beta/lambda/tv/lr changes apply at once without recomputing them', async () => {
     const run = newRun();
     const computed = { contentComputations: 1, gramComputations: 2 };
     expect(run.targetStats).toEqual(computed);
-    run.step().image.dispose();
-    const before = run.evaluate();
+    (await run.step()).image.dispose();
+    const before = await run.evaluate();
     run.updateSettings({ alpha: 100 });
-    const after = run.evaluate();
+    const after = await run.evaluate();
     // Same image, same targets: the terms are unchanged, only the weighting moves.
     expect(after.content).toBe(before.content);
     expect(after.style).toBe(before.style);
@@ -130,7 +130,7 @@ describe('StyleTransferRun', () => {
     ).toBeLessThan(1e-5);
     expect(after.total - before.total).toBeGreaterThan(0.5 * 90 * before.content);
     // And the next step's total follows the formula at the new alpha.
-    const r = run.step();
+    const r = await run.step();
     r.image.dispose();
     const l = r.losses;
     expect(rel(l.total, 100 * l.content + 40 * l.style + 1e-4 * l.tv)).toBeLessThan(1e-5);
@@ -146,7 +146,7 @@ describe('StyleTransferRun', () => {
         { name: 'block2_conv1', weight: 0 },
       ],
     });
-    const l2 = run.step().losses;
+    const l2 = (await run.step()).losses;
     expect(rel(l2.style, 2 * l2.styleLayers.block1_conv1!)).toBeLessThan(1e-5);
     expect(rel(l2.total, 100 * l2.content + 1 * l2.style + 0.5 * l2.tv)).toBeLessThan(1e-5);
     expect(run.targetStats).toEqual(computed);
@@ -154,11 +154,11 @@ describe('StyleTransferRun', () => {
     run.dispose();
   });
 
-  it('layer changes compute only what is new: Grams of added layers, the content target of a new layer', () => {
+  it('layer changes compute only what is new: Grams of added layers, the content target of a new layer', async () => {
     const run = newRun();
     const layers = SHALLOW_SETTINGS.styleLayers;
     run.updateSettings({ styleLayers: [...layers, { name: 'block1_conv2', weight: 0.3 }] });
-    const r = run.step();
+    const r = await run.step();
     r.image.dispose();
     expect(run.targetStats).toEqual({ contentComputations: 1, gramComputations: 3 });
     expect(Object.keys(r.losses.styleLayers).sort()).toEqual([
@@ -168,17 +168,17 @@ describe('StyleTransferRun', () => {
     ]);
     // Removing drops the Gram; re-adding computes it again; reordering computes nothing.
     run.updateSettings({ styleLayers: [layers[1]] });
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     run.updateSettings({ styleLayers: [layers[1], layers[0]] });
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     expect(run.targetStats).toEqual({ contentComputations: 1, gramComputations: 4 });
     run.updateSettings({ contentLayer: 'block1_conv2' });
-    run.evaluate();
+    await run.evaluate();
     expect(run.targetStats).toEqual({ contentComputations: 2, gramComputations: 4 });
     run.dispose();
   });
 
-  it('a step reads back from the backend once per evaluation, and nothing else', () => {
+  it('a step reads back from the backend once per evaluation, and nothing else', async () => {
     const backend = tf.backend();
     const readSync = backend.readSync.bind(backend);
     let reads = 0;
@@ -191,7 +191,7 @@ describe('StyleTransferRun', () => {
         const run = newRun({ optimizer });
         for (let i = 0; i < 3; i++) {
           reads = 0;
-          const r = run.step();
+          const r = await run.step();
           expect(reads).toBe(r.evaluations);
           r.image.dispose();
         }
@@ -203,37 +203,37 @@ describe('StyleTransferRun', () => {
     }
   });
 
-  it('switching optimiser keeps the image; setImage replaces it', () => {
+  it('switching optimiser keeps the image; setImage replaces it', async () => {
     const run = newRun();
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     const before = run.currentImage();
     run.updateSettings({ optimizer: 'lbfgs' });
     const same = run.currentImage();
     expect(maxAbsDiff(before, same)).toBe(0);
-    const r = run.step();
+    const r = await run.step();
     expect(r.updated).toBe(true);
     expect(r.evaluations).toBeGreaterThanOrEqual(2); // fresh L-BFGS: evaluate at x, then a trial
     run.setImage(content);
     const replaced = run.currentImage();
     expect(maxAbsDiff(replaced, content)).toBe(0);
-    expect(run.evaluate().content).toBe(0);
+    expect((await run.evaluate()).content).toBe(0);
     expect(() => run.setImage(patternImage(8, 'content'))).toThrow(/8x8, the run is 16x16/);
     tf.dispose([before, same, replaced, r.image]);
     run.dispose();
   });
 
-  it('non-finite losses do not crash: they are reported and the image is left as it was', () => {
+  it('non-finite losses do not crash: they are reported and the image is left as it was', async () => {
     for (const optimizer of ['adam', 'lbfgs'] as const) {
       const run = newRun({ optimizer });
       const before = run.currentImage();
       run.updateSettings({ beta: 1e38 }); // beta * J_style overflows float32
-      const r = run.step();
+      const r = await run.step();
       expect(r.updated).toBe(false);
       expect(Number.isFinite(r.losses.total)).toBe(false);
       expect(Number.isFinite(r.losses.content)).toBe(true);
       expect(maxAbsDiff(r.image, before)).toBe(0);
       run.updateSettings({ beta: 40 });
-      const ok = run.step();
+      const ok = await run.step();
       expect(ok.updated).toBe(true);
       expect(Number.isFinite(ok.losses.total)).toBe(true);
       tf.dispose([before, r.image, ok.image]);
@@ -241,19 +241,19 @@ describe('StyleTransferRun', () => {
     }
   });
 
-  it('accepts int32 images (as tf.browser.fromPixels makes) without keeping them', () => {
+  it('accepts int32 images (as tf.browser.fromPixels makes) without keeping them', async () => {
     const c32 = tf.cast(content, 'int32') as tf.Tensor3D;
     const s32 = tf.cast(style, 'int32') as tf.Tensor3D;
     const run = new StyleTransferRun(weights, c32, s32, { ...SHALLOW_SETTINGS, init: 'content' });
     tf.dispose([c32, s32]);
-    const r = run.step();
+    const r = await run.step();
     expect(r.image.dtype).toBe('float32');
     expect(r.updated).toBe(true);
     r.image.dispose();
     run.dispose();
   });
 
-  it('clear errors for mismatched images, missing weights and bad settings', () => {
+  it('clear errors for mismatched images, missing weights and bad settings', async () => {
     const small = patternImage(8, 'style');
     expect(() => new StyleTransferRun(weights, content, [style, small], SHALLOW_SETTINGS)).toThrow(
       /styleBlend has 1 weights for 2 style image/,
@@ -270,16 +270,16 @@ describe('StyleTransferRun', () => {
     ).toThrow(/missing/);
     expect(run.settings.styleLayers).toEqual(SHALLOW_SETTINGS.styleLayers); // unchanged after a refusal
     run.dispose();
-    expect(() => run.step()).toThrow(/after dispose/);
+    await expect(await run.step()).rejects.toThrow(/after dispose/);
     small.dispose();
   });
 
-  it('dispose frees everything the run made (not the weights)', () => {
+  it('dispose frees everything the run made (not the weights)', async () => {
     const base = tf.memory().numTensors;
     for (const optimizer of ['adam', 'lbfgs'] as const) {
       const run = newRun({ optimizer });
-      run.step().image.dispose();
-      run.step().image.dispose();
+      (await run.step()).image.dispose();
+      (await run.step()).image.dispose();
       run.dispose();
       expect(tf.memory().numTensors).toBe(base);
     }

@@ -186,6 +186,11 @@ export class StyleTransferRun {
     return this.iter;
   }
 
+  /** [H, W, 3] of the generated image. */
+  get imageShape(): readonly [number, number, number] {
+    return this.shape;
+  }
+
   get settings(): Readonly<StyleSettings> {
     return copySettings(this.s);
   }
@@ -236,11 +241,14 @@ export class StyleTransferRun {
     }
   }
 
-  /** One optimiser iteration (for L-BFGS including its line search). */
-  step(): StepResult {
+  /**
+   * One optimiser iteration (for L-BFGS including its line search). Do not dispose the run or
+   * call another method until the promise settles: the step uses the run's tensors throughout.
+   */
+  async step(): Promise<StepResult> {
     this.assertAlive();
     this.syncTargets();
-    const out = this.opt.step(this.x, this.objective);
+    const out = await this.opt.step(this.x, this.objective);
     if (out.next) {
       this.x.dispose();
       this.x = out.next as tf.Tensor3D;
@@ -259,11 +267,11 @@ export class StyleTransferRun {
    * The losses of the current image under the current settings, without stepping (a forward pass
    * and one readback): e.g. to show the effect of a slider before the next step.
    */
-  evaluate(): LossBreakdown {
+  async evaluate(): Promise<LossBreakdown> {
     this.assertAlive();
     this.syncTargets();
     const report = tf.tidy(() => lossTerms(this.weights, this.targets, this.s, this.x).report);
-    const values = report.dataSync() as Float32Array;
+    const values = (await report.data()) as Float32Array;
     report.dispose();
     return this.breakdown(values);
   }

@@ -8,7 +8,7 @@ const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
   tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 describe('the stage plan', () => {
-  it('doubles the long side from a small start up to the output, the first stage getting two shares', () => {
+  it('doubles the long side from a small start up to the output, the first stage getting two shares', async () => {
     expect(stageLongSides(1024, true)).toEqual([128, 256, 512, 1024]);
     expect(stageLongSides(2048, true)).toEqual([128, 256, 512, 1024, 2048]);
     expect(stageLongSides(300, true)).toEqual([75, 150, 300]);
@@ -33,7 +33,7 @@ describe('the stage plan', () => {
     }
   });
 
-  it('downscales by averaging 2x2 blocks at each halving', () => {
+  it('downscales by averaging 2x2 blocks at each halving', async () => {
     const img = tf.tensor3d(
       [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60],
       [4, 4, 1],
@@ -57,12 +57,12 @@ describe('StagedRun (64 px output, 32 then 64, shallow layers, random VGG16)', (
     content = patternImage(64, 'content', 48);
     style = patternImage(40, 'style');
   });
-  afterAll(() => {
+  afterAll(async () => {
     tf.dispose([content, style]);
     disposeWeights(weights);
   });
 
-  it('goes through its stages to the output size, each starting from the last one upsampled, without tensor growth', () => {
+  it('goes through its stages to the output size, each starting from the last one upsampled, without tensor growth', async () => {
     const base = tf.memory().numTensors;
     // A tiny learning rate: a step barely moves the image, so the upsampling shows.
     const run = new StagedRun(
@@ -79,7 +79,7 @@ describe('StagedRun (64 px output, 32 then 64, shallow layers, random VGG16)', (
     const counts: number[][] = [[], []];
     let last: tf.Tensor3D | null = null;
     for (let i = 1; i <= 6; i++) {
-      const r = run.step();
+      const r = await run.step();
       expect(r.iteration).toBe(i);
       expect(r.stage.index).toBe(i <= 4 ? 0 : 1);
       expect(r.image.shape).toEqual(i <= 4 ? [32, 24, 3] : [64, 48, 3]);
@@ -98,14 +98,14 @@ describe('StagedRun (64 px output, 32 then 64, shallow layers, random VGG16)', (
     // Targets were computed at each stage's own size: two content targets, 2 x 2 Grams.
     expect(run.targetStats).toEqual({ contentComputations: 2, gramComputations: 4 });
     // Budget raised past the plan: the last stage goes on.
-    const r7 = run.step();
+    const r7 = await run.step();
     expect([r7.iteration, r7.stage.index, r7.image.shape[0]]).toEqual([7, 1, 64]);
     r7.image.dispose();
     run.dispose();
     expect(tf.memory().numTensors).toBe(base);
   });
 
-  it('single scale runs at the output size from the start; resuming in a later stage starts there', () => {
+  it('single scale runs at the output size from the start; resuming in a later stage starts there', async () => {
     const single = new StagedRun(
       weights,
       content,
@@ -123,7 +123,7 @@ describe('StagedRun (64 px output, 32 then 64, shallow layers, random VGG16)', (
     });
     const now = resumed.currentImage();
     expect(maxAbsDiff(now, tf.clipByValue(img, 0, 255))).toBeLessThan(1e-3);
-    const r = resumed.step();
+    const r = await resumed.step();
     expect([r.iteration, r.stage.index, r.stage.startIteration]).toEqual([6, 1, 4]);
     tf.dispose([img, now, r.image]);
     resumed.dispose();

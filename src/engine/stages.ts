@@ -185,7 +185,7 @@ export class StagedRun {
   }
 
   /** One iteration; moves to the next stage first when this one has had its iterations. */
-  step(): StagedStepResult {
+  async step(): Promise<StagedStepResult> {
     this.assertAlive();
     if (
       this.index < this.stages.length - 1 &&
@@ -193,7 +193,7 @@ export class StagedRun {
     ) {
       this.advance();
     }
-    const r = this.run.step();
+    const r = await this.run.step();
     this.iter++;
     return { ...r, iteration: this.iter, stage: this.stage };
   }
@@ -205,7 +205,7 @@ export class StagedRun {
     this.s = { ...this.run.settings, multiscale: this.s.multiscale };
   }
 
-  evaluate(): LossBreakdown {
+  evaluate(): Promise<LossBreakdown> {
     this.assertAlive();
     return this.run.evaluate();
   }

@@ -28,7 +28,7 @@ beforeAll(async () => {
   // Another style: the first one's colours turned and its pattern at another frequency.
   styleB = tf.tidy(() => tf.reverse(patternImage(24, 'style', 20), 2)) as tf.Tensor3D;
 });
-afterAll(() => {
+afterAll(async () => {
   tf.dispose([content, styleA, styleB]);
   disposeWeights(weights);
 });
@@ -51,7 +51,7 @@ function gramOf(img: tf.Tensor3D, layer: 'block1_conv1' | 'block2_conv1'): Float
 }
 
 describe('several styles with blend weights', () => {
-  it('J_style with a blend equals the formula computed by hand', () => {
+  it('J_style with a blend equals the formula computed by hand', async () => {
     const wA = 3;
     const wB = 1;
     const run = new StyleTransferRun(
@@ -61,7 +61,7 @@ describe('several styles with blend weights', () => {
       settings({ styleBlend: [wA, wB] }),
     );
     // init 'content': the generated image is the content.
-    const got = run.evaluate();
+    const got = await run.evaluate();
     let expected = 0;
     for (const { name, weight } of SHALLOW_SETTINGS.styleLayers) {
       const layer = name as 'block1_conv1' | 'block2_conv1';
@@ -84,7 +84,7 @@ describe('several styles with blend weights', () => {
     run.dispose();
   });
 
-  it('a blend of one style with weight 1 equals the single-style run, step for step', () => {
+  it('a blend of one style with weight 1 equals the single-style run, step for step', async () => {
     const single = new StyleTransferRun(
       weights,
       content,
@@ -98,8 +98,8 @@ describe('several styles with blend weights', () => {
       settings({ init: 'content+noise', styleBlend: [1, 0] }),
     );
     for (let i = 0; i < 3; i++) {
-      const a = single.step();
-      const b = blended.step();
+      const a = await single.step();
+      const b = await blended.step();
       expect(b.losses.total).toBe(a.losses.total);
       expect(maxAbsDiff(a.image, b.image)).toBe(0);
       tf.dispose([a.image, b.image]);
@@ -108,7 +108,7 @@ describe('several styles with blend weights', () => {
     blended.dispose();
   });
 
-  it('a blend weight changed mid-run applies at the next iteration without recomputing any Gram', () => {
+  it('a blend weight changed mid-run applies at the next iteration without recomputing any Gram', async () => {
     const run = new StyleTransferRun(
       weights,
       content,
@@ -117,16 +117,16 @@ describe('several styles with blend weights', () => {
     );
     const stats = run.targetStats;
     expect(stats).toEqual({ contentComputations: 1, gramComputations: 2 * 2 });
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     const onlyB = new StyleTransferRun(weights, content, styleB, settings());
     onlyB.setImage(run.currentImage());
-    const before = run.evaluate();
+    const before = await run.evaluate();
     run.updateSettings({ styleBlend: [0, 1] });
-    const after = run.evaluate();
+    const after = await run.evaluate();
     // Same image: J_style now is the one against style B alone.
-    expect(rel(after.style, onlyB.evaluate().style)).toBeLessThan(1e-5);
+    expect(rel(after.style, (await onlyB.evaluate()).style)).toBeLessThan(1e-5);
     expect(rel(after.style, before.style)).toBeGreaterThan(1e-2);
-    const r = run.step();
+    const r = await run.step();
     r.image.dispose();
     expect(run.targetStats).toEqual(stats);
     expect(run.settings.styleBlend).toEqual([0, 1]);
@@ -136,7 +136,7 @@ describe('several styles with blend weights', () => {
     run.dispose();
   });
 
-  it('frees every tensor of a multi-style run', () => {
+  it('frees every tensor of a multi-style run', async () => {
     const base = tf.memory().numTensors;
     const run = new StyleTransferRun(
       weights,
@@ -144,11 +144,11 @@ describe('several styles with blend weights', () => {
       [styleA, styleB],
       settings({ styleBlend: [1, 2] }),
     );
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     const afterOne = tf.memory().numTensors;
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     run.updateSettings({ styleBlend: [2, 1] });
-    run.step().image.dispose();
+    (await run.step()).image.dispose();
     expect(tf.memory().numTensors).toBe(afterOne);
     run.dispose();
     expect(tf.memory().numTensors).toBe(base);
@@ -156,7 +156,7 @@ describe('several styles with blend weights', () => {
 });
 
 describe('style scale', () => {
-  it("the style is cover-cropped to scale x the output, its Grams brought to the output's area", () => {
+  it("the style is cover-cropped to scale x the output, its Grams brought to the output's area", async () => {
     const targets = new StyleTargets(weights, tf.clone(content), [tf.clone(styleB)], 2);
     targets.sync('block2_conv2', ['block1_conv1', 'block2_conv1']);
     for (const layer of ['block1_conv1', 'block2_conv1'] as const) {
@@ -179,24 +179,24 @@ describe('style scale', () => {
     targets.dispose();
   });
 
-  it('changing the style scale recomputes only the style targets', () => {
+  it('changing the style scale recomputes only the style targets', async () => {
     const run = new StyleTransferRun(
       weights,
       content,
       [styleA, styleB],
       settings({ styleBlend: [1, 1] }),
     );
-    const before = run.evaluate();
+    const before = await run.evaluate();
     expect(run.targetStats).toEqual({ contentComputations: 1, gramComputations: 4 });
     run.updateSettings({ styleScale: 2 });
-    const after = run.evaluate();
+    const after = await run.evaluate();
     expect(run.targetStats).toEqual({ contentComputations: 1, gramComputations: 8 });
     expect(after.content).toBe(before.content);
     expect(rel(after.style, before.style)).toBeGreaterThan(1e-3);
     const base = tf.memory().numTensors;
     run.updateSettings({ styleScale: 1 });
     // Back at scale 1: the same targets as at the start.
-    expect(rel(run.evaluate().style, before.style)).toBeLessThan(1e-6);
+    expect(rel((await run.evaluate()).style, before.style)).toBeLessThan(1e-6);
     expect(tf.memory().numTensors).toBe(base);
     run.dispose();
   });

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvLayerName, deepestLayer, layersUpTo } from '../model/topology';
 import type { ConvWeights, Vgg16Weights } from '../model/weights';
+import { toCaffe } from './preprocess';
 
 /**
  * How the gradient of a conv w.r.t. its input is computed:
@@ -104,5 +105,23 @@ export function extractFeatures<L extends ConvLayerName>(
       if (wanted.has(spec.name)) out[spec.name as L] = x;
     }
     return out;
+  });
+}
+
+/**
+ * The network's own cost on an image (RGB 0..255 [H, W, 3]): forward to `deepest` through the
+ * caffe preprocessing, and the gradient of sum(activations) back to the pixels. Returns the sum of
+ * that gradient, a scalar whose readback waits for the whole pass (benchmarks, backend calibration).
+ */
+export function forwardBackwardSum(
+  weights: Vgg16Weights,
+  img: tf.Tensor3D,
+  deepest: ConvLayerName,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const grad = tf.grad((x: tf.Tensor) =>
+      tf.sum(extractFeatures(weights, toCaffe(x as tf.Tensor3D), [deepest])[deepest]),
+    )(img);
+    return tf.sum(grad);
   });
 }

@@ -6,7 +6,13 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { DEFAULT_SETTINGS, type StyleSettings } from '../worker/protocol';
 import type { ConvLayerName } from '../model/topology';
-import type { BackendChoice, BackendName, LossReport, RunState } from '../worker/protocol';
+import type {
+  BackendChoice,
+  BackendName,
+  Calibration,
+  LossReport,
+  RunState,
+} from '../worker/protocol';
 
 export type ImageSlot = 'content' | 'style';
 
@@ -43,6 +49,9 @@ export interface BackendInfo {
   backend: BackendName;
   renderer: string | null;
   warning: string | null;
+  /** wasm's thread pool (1 elsewhere). */
+  threads: number;
+  crossOriginIsolated: boolean;
 }
 
 export interface RunInfo {
@@ -56,6 +65,8 @@ export interface RunInfo {
   message: string | null;
   width: number | null;
   height: number | null;
+  /** Pause or Stop was asked and takes effect when the step in flight ends. */
+  pending: 'pausing' | 'stopping' | null;
 }
 
 export interface LossHistory {
@@ -76,6 +87,7 @@ const IDLE_RUN: RunInfo = {
   message: null,
   width: null,
   height: null,
+  pending: null,
 };
 
 export const DEFAULT_LONG_SIDE = 256;
@@ -99,6 +111,10 @@ interface SessionSlice {
   error: string | null;
   /** An informational line (not an error), e.g. which of several dropped files were used. */
   notice: string | null;
+  /** Auto's measured backend figures for this device (cached in localStorage by the client). */
+  calibration: Calibration | null;
+  /** The backend being measured right now, while a calibration runs. */
+  calibrating: { backend: BackendName; index: number; count: number } | null;
   /** Bumped when the worker is replaced: the preview <canvas> remounts to be transferable again. */
   workerGeneration: number;
 }
@@ -121,6 +137,8 @@ interface Actions {
   pushLosses(iteration: number, l: LossReport): void;
   setError(message: string | null): void;
   setNotice(message: string | null): void;
+  setCalibration(c: Calibration | null): void;
+  setCalibrating(c: AppState['calibrating']): void;
   bumpWorkerGeneration(): void;
 }
 
@@ -142,6 +160,8 @@ export const useStore = create<AppState>()(
       history: EMPTY_HISTORY,
       error: null,
       notice: null,
+      calibration: null,
+      calibrating: null,
       workerGeneration: 0,
 
       setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
@@ -201,6 +221,8 @@ export const useStore = create<AppState>()(
         })),
       setError: (error) => set({ error }),
       setNotice: (notice) => set({ notice }),
+      setCalibration: (calibration) => set({ calibration, calibrating: null }),
+      setCalibrating: (calibrating) => set({ calibrating }),
       bumpWorkerGeneration: () => set((s) => ({ workerGeneration: s.workerGeneration + 1 })),
     }),
     {

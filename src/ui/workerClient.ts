@@ -8,6 +8,7 @@ import { downloadName, outputSize } from './geometry';
 import { liveDiff } from './liveSettings';
 import { embedRunRecord } from './history/pngSettings';
 import { currentRunRecord } from './history/restore';
+import { loadCalibration, saveCalibration } from './calibrationCache';
 import type { DebugAction, FromWorker, ToWorker, WeightsRequest } from '../worker/protocol';
 
 export type DownloadReply = Extract<FromWorker, { type: 'download' }>;
@@ -68,7 +69,11 @@ class WorkerClient {
     const s = useStore.getState();
     const debug = debugEnabled();
     if (debug) installDebugHooks();
-    this.send({ type: 'init', canvas: offscreen, backend: s.backend, debug }, [offscreen]);
+    const calibration = loadCalibration();
+    s.setCalibration(calibration);
+    this.send({ type: 'init', canvas: offscreen, backend: s.backend, debug, calibration }, [
+      offscreen,
+    ]);
     this.loadWeights(s.weightsChoice === 'demo' ? { kind: 'demo' } : { kind: 'pretrained' });
     this.watchStore();
   }
@@ -170,7 +175,14 @@ class WorkerClient {
   }
 
   pause(): void {
+    // The worker pauses when the step in flight ends; until its state arrives the page says so.
+    useStore.getState().patchRun({ pending: 'pausing' });
     this.send({ type: 'pause' });
+  }
+
+  /** Measures every backend again (Auto then uses the fastest). */
+  calibrate(): void {
+    this.send({ type: 'calibrate' });
   }
 
   resume(): void {
@@ -181,6 +193,7 @@ class WorkerClient {
   }
 
   stop(): void {
+    useStore.getState().patchRun({ pending: 'stopping' });
     this.send({ type: 'stop' });
   }
 
@@ -214,7 +227,20 @@ class WorkerClient {
     const st = useStore.getState();
     switch (msg.type) {
       case 'backend':
-        st.setBackendInfo({ backend: msg.backend, renderer: msg.renderer, warning: msg.warning });
+        st.setBackendInfo({
+          backend: msg.backend,
+          renderer: msg.renderer,
+          warning: msg.warning,
+          threads: msg.threads,
+          crossOriginIsolated: msg.crossOriginIsolated,
+        });
+        break;
+      case 'calibrating':
+        st.setCalibrating({ backend: msg.backend, index: msg.index, count: msg.count });
+        break;
+      case 'calibrated':
+        saveCalibration(msg.calibration);
+        st.setCalibration(msg.calibration);
         break;
       case 'weightsProgress':
         st.setWeights({
@@ -237,6 +263,7 @@ class WorkerClient {
       case 'state':
         st.patchRun({
           state: msg.state,
+          pending: null,
           message: msg.message ?? null,
           ...(msg.width ? { width: msg.width, height: msg.height } : {}),
         });

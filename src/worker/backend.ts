@@ -1,94 +1,178 @@
 /**
  * Picks and activates the tfjs backend inside the worker.
- * 'auto' goes by speed, not by name: a hardware WebGL2 renderer wins, but a software one
- * (SwiftShader, llvmpipe) is about 3x slower than wasm SIMD (SPEC), so wasm is used there.
+ * 'auto' goes by measurement, not by name: ./calibration.ts times one forward+backward on each
+ * backend this browser offers and the fastest wins (the page caches the figures per device).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgl';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { BackendChoice, BackendName } from './protocol';
+import { setInputGradientMode } from '../engine/vgg16';
+import type { BackendChoice, BackendName, Calibration } from './protocol';
 
-// The page is not cross-origin isolated (no COOP/COEP), so tfjs falls back to the non-threaded
-// SIMD build; the threaded path is listed only so setWasmPaths has every file it may ask for.
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmUrl,
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
 
+/** Every backend the app can run on, in the order tried when the wanted one fails. */
+export const ALL_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
 export interface WebglProbe {
   available: boolean;
   renderer: string | null;
-  software: boolean;
 }
-
-const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
 
 /** Opens a throwaway WebGL2 context to read the (unmasked) renderer string. */
 export function probeWebgl(): WebglProbe {
-  if (typeof OffscreenCanvas === 'undefined') {
-    return { available: false, renderer: null, software: false };
-  }
+  if (typeof OffscreenCanvas === 'undefined') return { available: false, renderer: null };
   const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return { available: false, renderer: null, software: false };
+  if (!gl) return { available: false, renderer: null };
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(
     info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
   );
   gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return { available: true, renderer, software: SOFTWARE_RENDERER.test(renderer) };
+  return { available: true, renderer };
+}
+
+let webgpuRegistered: Promise<boolean> | null = null;
+
+/**
+ * Registers tfjs' WebGPU backend where navigator.gpu gives an adapter. Its code is loaded only
+ * then, so browsers without WebGPU never download it.
+ */
+export function ensureWebgpu(): Promise<boolean> {
+  webgpuRegistered ??= (async () => {
+    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    if (!gpu) return false;
+    try {
+      if (!(await gpu.requestAdapter())) return false;
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return webgpuRegistered;
+}
+
+/** The backends this browser can offer, fastest-first by the usual expectation. */
+export async function availableBackends(): Promise<BackendName[]> {
+  const out: BackendName[] = [];
+  if (await ensureWebgpu()) out.push('webgpu');
+  if (probeWebgl().available) out.push('webgl');
+  out.push('wasm');
+  return out;
+}
+
+let wasmThreadsPrepared = false;
+
+/**
+ * Asks tfjs-wasm for one thread per core. Its C++ side sizes the XNNPACK pool from
+ * emscripten_num_logical_cores() / 2 (it assumes two hyper-threads per physical core) and caps
+ * setThreadsCount() by that, so on a 2-core machine it runs one thread whatever is asked.
+ * navigator.hardwareConcurrency is what emscripten reads: this worker's navigator reports twice
+ * the cores while the wasm module starts, then the real value again. Only inside this worker, only
+ * during that start. Threads need cross-origin isolation (SharedArrayBuffer); without it tfjs
+ * loads its single-threaded build and the page says so.
+ */
+function prepareWasmThreads(): void {
+  if (wasmThreadsPrepared || !self.crossOriginIsolated) return;
+  wasmThreadsPrepared = true;
+  const cores = navigator.hardwareConcurrency || 1;
+  setThreadsCount(cores);
+  Object.defineProperty(navigator, 'hardwareConcurrency', {
+    configurable: true,
+    get: () => cores * 2,
+  });
+}
+
+function restoreHardwareConcurrency(): void {
+  // The own property shadows WorkerNavigator's getter; deleting it restores the real value.
+  delete (navigator as unknown as Record<string, unknown>).hardwareConcurrency;
+}
+
+/** Threads of the active backend's thread pool (1 for anything but threaded wasm). */
+export function activeThreads(): number {
+  if (tf.getBackend() !== 'wasm') return 1;
+  try {
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * The conv input gradient each backend runs fastest (npm run bench measures both): on wasm the
+ * flipped-kernel forward conv is ~10x faster than tfjs' Conv2DBackpropInput, which is a plain
+ * loop there; the GPU backends' own backprop kernels are shaders of the same kind as their conv.
+ */
+const INPUT_GRADIENT: Record<BackendName, 'forward-conv' | 'tfjs'> = {
+  wasm: 'forward-conv',
+  cpu: 'forward-conv',
+  webgl: 'forward-conv',
+  webgpu: 'forward-conv',
+};
+
+export async function trySetBackend(name: BackendName): Promise<boolean> {
+  if (name === 'webgpu' && !(await ensureWebgpu())) return false;
+  if (name === 'wasm') prepareWasmThreads();
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    if (ok) setInputGradientMode(INPUT_GRADIENT[name]);
+    return ok;
+  } catch {
+    return false;
+  } finally {
+    if (name === 'wasm') restoreHardwareConcurrency();
+  }
 }
 
 export interface BackendPick {
   backend: BackendName;
   renderer: string | null;
-  /** Why the backend differs from what was asked (or why auto passed over webgl). */
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Why the backend differs from what was asked, or how auto chose: one sentence. */
   warning: string | null;
 }
 
-async function trySet(name: BackendName): Promise<boolean> {
-  try {
-    return await tf.setBackend(name);
-  } catch {
-    return false;
-  }
-}
-
-/** Activates the best backend for `choice`, falling back webgl -> wasm -> cpu. */
-export async function activateBackend(choice: BackendChoice): Promise<BackendPick> {
+/**
+ * Activates the backend for `choice`, falling back in ALL_BACKENDS order. For 'auto' the
+ * calibration's fastest backend is wanted; without a calibration wasm is (it never loses badly).
+ */
+export async function activateBackend(
+  choice: BackendChoice,
+  calibration: Calibration | null,
+): Promise<BackendPick> {
   const probe = probeWebgl();
+  const wanted: BackendName =
+    choice === 'auto' ? (calibration?.fastest ?? 'wasm') : (choice as BackendName);
+  const order = [wanted, ...ALL_BACKENDS.filter((b) => b !== wanted)];
   const reasons: string[] = [];
-  let order: BackendName[];
-  if (choice === 'auto') {
-    if (!probe.available) {
-      reasons.push('WebGL2 is not available in this browser');
-      order = ['wasm', 'cpu'];
-    } else if (probe.software) {
-      const name = SOFTWARE_RENDERER.exec(probe.renderer ?? '')?.[0] ?? 'software';
-      reasons.push(`WebGL runs on a software renderer (${name}), which is slower than wasm here`);
-      order = ['wasm', 'webgl', 'cpu'];
-    } else {
-      order = ['webgl', 'wasm', 'cpu'];
-    }
-  } else {
-    order = [choice, ...(['webgl', 'wasm', 'cpu'] as const).filter((b) => b !== choice)];
-    if (choice === 'webgl' && !probe.available) reasons.push('WebGL2 is not available');
-  }
   for (const name of order) {
-    if (name === 'webgl' && !probe.available) continue;
-    if (await trySet(name)) {
-      await tf.ready();
-      const wanted = choice === 'auto' ? order[0] : choice;
-      if (name !== wanted) reasons.push(`the ${wanted} backend failed to start`);
-      const fellFromWebgl = (choice === 'auto' || choice === 'webgl') && name !== 'webgl';
-      const warning =
-        fellFromWebgl || name !== wanted
-          ? `Using the ${name} backend: ${reasons.join('; ') || 'webgl was not usable'}.`
-          : null;
-      return { backend: name, renderer: probe.renderer, warning };
+    if (name === 'webgl' && !probe.available) {
+      reasons.push('WebGL2 is not available');
+      continue;
+    }
+    if (await trySetBackend(name)) {
+      if (name !== wanted) reasons.unshift(`the ${wanted} backend failed to start`);
+      const threads = activeThreads();
+      if (name === 'wasm' && !self.crossOriginIsolated) {
+        reasons.push('the page is not cross-origin isolated, so wasm runs on one thread');
+      }
+      return {
+        backend: name,
+        renderer: probe.renderer,
+        threads,
+        crossOriginIsolated: self.crossOriginIsolated,
+        warning: reasons.length > 0 ? `Using ${name}: ${reasons.join('; ')}.` : null,
+      };
     }
     reasons.push(`the ${name} backend failed to start`);
   }

@@ -7,10 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { neededLayers } from '../engine/objective';
-import { toCaffe } from '../engine/preprocess';
 import { StyleTransferRun } from '../engine/run';
 import { DEFAULT_SETTINGS, type StyleSettings } from '../engine/settings';
-import { extractFeatures } from '../engine/vgg16';
+import { forwardBackwardSum } from '../engine/vgg16';
 import { deepestLayer } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
 import { pixelsToTensor } from './pixels';
@@ -68,12 +67,7 @@ export function bareForwardBackward(
   img: tf.Tensor3D,
   deepest: ReturnType<typeof deepestLayer>,
 ): number {
-  const g = tf.tidy(() => {
-    const grad = tf.grad((x: tf.Tensor) =>
-      tf.sum(extractFeatures(weights, toCaffe(x as tf.Tensor3D), [deepest])[deepest]),
-    )(img);
-    return tf.sum(grad);
-  });
+  const g = forwardBackwardSum(weights, img, deepest);
   const v = g.dataSync()[0];
   g.dispose();
   return v;
@@ -110,9 +104,9 @@ export async function measureIterations(
     const setupMs = performance.now() - t;
 
     let lastLoss = NaN;
-    const fullStep = (withPreview: boolean): number => {
+    const fullStep = async (withPreview: boolean): Promise<number> => {
       const t0 = performance.now();
-      const r = run.step();
+      const r = await run.step();
       if (withPreview && draw) draw(r.image);
       else syncOne(r.image);
       const ms = performance.now() - t0;
@@ -122,8 +116,8 @@ export async function measureIterations(
     };
 
     let warmupMs = NaN;
-    const profile = await profileWithoutSyncs(() => {
-      warmupMs = fullStep(draw !== undefined);
+    const profile = await profileWithoutSyncs(async () => {
+      warmupMs = await fullStep(draw !== undefined);
     });
     // No separate bare warm-up: its kernels are a subset of the full step's (plus a sum and its
     // gradient, tiny), and on SwiftShader one more pass costs as much as a round's third.
@@ -136,8 +130,8 @@ export async function measureIterations(
     for (let i = 0; i < rounds; i++) {
       const spent = performance.now() - roundsStart;
       if (i > 0 && spent + spent / i > budgetMs) break;
-      if (draw) fullMs.push(fullStep(true));
-      fullNoPreviewMs.push(fullStep(false));
+      if (draw) fullMs.push(await fullStep(true));
+      fullNoPreviewMs.push(await fullStep(false));
       const img = run.currentImage();
       const t0 = performance.now();
       bareForwardBackward(weights, img, deepest);
@@ -176,7 +170,9 @@ interface KernelTimer {
  * reads back every kernel's output to time it, which would turn the profiled step into hundreds of
  * syncs; the backend's timer is swapped for a no-op while the profile runs.
  */
-async function profileWithoutSyncs(f: () => void): Promise<Awaited<ReturnType<typeof tf.profile>>> {
+async function profileWithoutSyncs(
+  f: () => Promise<void>,
+): Promise<Awaited<ReturnType<typeof tf.profile>>> {
   const backend = tf.backend() as unknown as KernelTimer;
   // Own properties shadow the prototype's methods; deleting them restores the backend as it was.
   Object.assign(backend, {

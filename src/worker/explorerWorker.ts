@@ -41,7 +41,7 @@ function needWeights(): Vgg16Weights {
 
 async function init(msg: Extract<ToExplorer, { type: 'init' }>): Promise<void> {
   try {
-    const pick = await activateBackend(msg.backend);
+    const pick = await activateBackend(msg.backend, null);
     const baseUrl = new URL(import.meta.env.BASE_URL + 'models/', self.location.origin);
     const loaded = await loadWeights({ kind: msg.weights }, { baseUrl });
     raw = loaded.raw;

@@ -16,12 +16,8 @@ export function pixelsToTensor(img: PixelImage): tf.Tensor3D {
   });
 }
 
-/** float [H, W, 3] (0..255, maybe outside) -> ImageData with opaque alpha, clamped and rounded. */
-export function tensorToImageData(img: tf.Tensor3D): ImageData {
-  const [h, w] = img.shape;
-  // Synchronous read: the run loop must not await between a step and its drawing, or a message
-  // handled in between could dispose the image being drawn. The step already synced its losses.
-  const rgb = img.dataSync();
+/** RGB floats [H, W, 3] (0..255, maybe outside) -> ImageData with opaque alpha, clamped and rounded. */
+export function rgbToImageData(rgb: ArrayLike<number>, w: number, h: number): ImageData {
   const out = new Uint8ClampedArray(w * h * 4);
   for (let p = 0, q = 0; p < w * h; p++, q += 3) {
     // Uint8ClampedArray clamps and rounds on assignment.
@@ -31,6 +27,12 @@ export function tensorToImageData(img: tf.Tensor3D): ImageData {
     out[p * 4 + 3] = 255;
   }
   return new ImageData(out, w, h);
+}
+
+/** A tensor's pixels as ImageData, read synchronously (the bench's draw; not on WebGPU). */
+export function tensorToImageData(img: tf.Tensor3D): ImageData {
+  const [h, w] = img.shape;
+  return rgbToImageData(img.dataSync(), w, h);
 }
 
 /** Fraction of values pinned at the 0..255 clip bounds (how far the image has saturated). */

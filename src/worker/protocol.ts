@@ -14,8 +14,32 @@ import type { BenchMeasurement, BenchRequest } from './bench';
 export { DEFAULT_SETTINGS, DEFAULT_STYLE_LAYERS } from '../engine/settings';
 export type { InitMode, OptimizerName, StyleLayerWeight, StyleSettings } from '../engine/settings';
 
-export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** One backend's figure in a calibration (src/worker/calibration.ts). */
+export interface CalibrationEntry {
+  backend: BackendName;
+  /** One VGG16 forward+backward at the calibration size, after a warm-up pass; null if not timed. */
+  ms: number | null;
+  /** The first pass (shader compilation, kernel set-up); null if the backend did not run. */
+  warmupMs: number | null;
+  threads: number;
+  /** Why it was not timed. */
+  note?: string;
+}
+
+/** What Auto chose from, cached by the page per device (worker has no localStorage). */
+export interface Calibration {
+  version: number;
+  /** Browser, cores, GPU renderer and isolation: a calibration is reused only on the same. */
+  deviceKey: string;
+  /** Long side in px of the timed image. */
+  size: number;
+  entries: CalibrationEntry[];
+  fastest: BackendName;
+  measuredAt: string;
+}
 
 /** What the page asks the worker to load (mirrors the loader's WeightsSource). */
 export type WeightsRequest =
@@ -45,7 +69,16 @@ export type LiveSettingsPatch = Partial<Pick<StyleSettings, (typeof LIVE_SETTING
 
 export type ToWorker =
   /** debug: the page was opened with ?debug, so the worker accepts 'debug' messages. */
-  | { type: 'init'; canvas: OffscreenCanvas; backend: BackendChoice; debug?: boolean }
+  | {
+      type: 'init';
+      canvas: OffscreenCanvas;
+      backend: BackendChoice;
+      debug?: boolean;
+      /** The calibration the page cached; redone when missing or from another device. */
+      calibration?: Calibration | null;
+    }
+  /** Re-measures every backend (the page's "Measure again"); needs weights. */
+  | { type: 'calibrate' }
   | { type: 'setBackend'; backend: BackendChoice }
   | { type: 'loadWeights'; source: WeightsRequest }
   | {
@@ -97,9 +130,14 @@ export type FromWorker =
       requested: BackendChoice;
       /** Renderer string of WebGL when it could be probed. */
       renderer: string | null;
-      /** Set when the backend used is not the one asked for, or auto avoided webgl: says why. */
+      /** Set when the backend used is not the one asked for, or cannot use threads: says why. */
       warning: string | null;
+      /** Threads of the wasm thread pool (1 elsewhere). */
+      threads: number;
+      crossOriginIsolated: boolean;
     }
+  | { type: 'calibrating'; backend: BackendName; index: number; count: number }
+  | { type: 'calibrated'; calibration: Calibration }
   | {
       type: 'weightsProgress';
       phase: 'cache' | 'download' | 'convert';

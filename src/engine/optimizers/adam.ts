@@ -43,11 +43,11 @@ export class Adam implements PixelOptimizer {
    * Evaluates at x, reads the report (plus sum|grad| as a finiteness check) in one readback, and
    * if everything is finite moves x. The report describes x, the point the gradient was taken at.
    */
-  step(x: tf.Tensor, objective: Objective): StepOutcome {
+  async step(x: tf.Tensor, objective: Objective): Promise<StepOutcome> {
     const ev = objective(x);
     try {
       const check = tf.tidy(() => tf.concat([ev.report, tf.sum(tf.abs(ev.grad)).reshape([1])]));
-      const read = check.dataSync() as Float32Array;
+      const read = (await check.data()) as Float32Array;
       check.dispose();
       const report = read.slice(0, read.length - 1);
       if (!allFinite(read)) return { next: null, report, evaluations: 1 };

@@ -80,7 +80,7 @@ export class Lbfgs implements PixelOptimizer {
    * One iteration including its line search. The report describes the returned point (the
    * accepted new image), or x itself when the step is rejected (next = null).
    */
-  step(x: tf.Tensor, objective: Objective): StepOutcome {
+  async step(x: tf.Tensor, objective: Objective): Promise<StepOutcome> {
     let evaluations = 0;
     if (this.at !== x || !this.g) {
       // Our cache is for another point (first step, reset, or the caller replaced the image).
@@ -88,7 +88,7 @@ export class Lbfgs implements PixelOptimizer {
       const ev = objective(x);
       evaluations++;
       const check = tf.tidy(() => tf.concat([ev.report, tf.sum(tf.abs(ev.grad)).reshape([1])]));
-      const read = check.dataSync() as Float32Array;
+      const read = (await check.data()) as Float32Array;
       check.dispose();
       ev.loss.dispose();
       ev.report.dispose();
@@ -127,7 +127,7 @@ export class Lbfgs implements PixelOptimizer {
             tf.sum(tf.abs(ev.grad)).reshape([1]),
           ]);
         });
-        const read = packed.dataSync() as Float32Array;
+        const read = (await packed.data()) as Float32Array;
         packed.dispose();
         ev.loss.dispose();
         ev.report.dispose();

@@ -26,16 +26,16 @@ function quadratic(): { objective: Objective; aT: tf.Tensor; cT: tf.Tensor } {
   return { objective, aT, cT };
 }
 
-function solve(
+async function solve(
   opt: PixelOptimizer,
   steps: number,
-): { x: Float32Array; losses: number[]; counts: number[] } {
+): Promise<{ x: Float32Array; losses: number[]; counts: number[] }> {
   const { objective, aT, cT } = quadratic();
   let x: tf.Tensor = tf.fill([N], 127.5);
   const losses: number[] = [];
   const counts: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const out = opt.step(x, objective);
+    const out = await opt.step(x, objective);
     losses.push(out.report[0]);
     if (out.next) {
       x.dispose();
@@ -57,9 +57,12 @@ describe('optimisers on a box-constrained quadratic', () => {
     await tf.setBackend('cpu');
   });
 
-  it('L-BFGS reaches the projected minimiser, stays in the box, and frees what it drops', () => {
+  it('L-BFGS reaches the projected minimiser, stays in the box, and frees what it drops', async () => {
     const before = tf.memory().numTensors;
-    const { x, losses, counts } = solve(new Lbfgs({ learningRate: 2, historySize: 5 }, BOX), 60);
+    const { x, losses, counts } = await solve(
+      new Lbfgs({ learningRate: 2, historySize: 5 }, BOX),
+      60,
+    );
     // Measured 0.12 after 60 steps: the stragglers are the flattest coordinates (a_i ~ 0.01), whose
     // remaining error is worth ~1e-4 of f ~ 2e5, below float32 resolution of f.
     expect(maxErr(x)).toBeLessThan(0.5);
@@ -72,13 +75,13 @@ describe('optimisers on a box-constrained quadratic', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('Adam gets there too, more slowly, with a learning rate that can change between steps', () => {
+  it('Adam gets there too, more slowly, with a learning rate that can change between steps', async () => {
     const adam = new Adam({ learningRate: 10 }, BOX);
     const { objective, aT, cT } = quadratic();
     let x: tf.Tensor = tf.fill([N], 127.5);
     for (let i = 0; i < 400; i++) {
       if (i === 200) adam.learningRate = 1; // anneal: must take effect at once
-      const out = adam.step(x, objective);
+      const out = await adam.step(x, objective);
       x.dispose();
       x = out.next!;
     }
@@ -87,11 +90,11 @@ describe('optimisers on a box-constrained quadratic', () => {
     adam.dispose();
   });
 
-  it('a first Adam step moves each coordinate by about the learning rate', () => {
+  it('a first Adam step moves each coordinate by about the learning rate', async () => {
     const adam = new Adam({ learningRate: 3 }, BOX);
     const { objective, aT, cT } = quadratic();
     const x = tf.fill([N], 127.5);
-    const out = adam.step(x, objective);
+    const out = await adam.step(x, objective);
     const moved = tf.tidy(() => tf.abs(tf.sub(out.next!, x)).dataSync());
     moved.forEach((m, i) => {
       if (c[i] !== 127.5) expect(m).toBeCloseTo(3, 3);
@@ -100,19 +103,20 @@ describe('optimisers on a box-constrained quadratic', () => {
     adam.dispose();
   });
 
-  it('a learning-rate change applies at the next step', () => {
+  it('a learning-rate change applies at the next step', async () => {
     const { objective, aT, cT } = quadratic();
     const x0 = tf.fill([N], 127.5);
-    const moves = [3, 0.5].map((lr) => {
+    const moves: number[] = [];
+    for (const lr of [3, 0.5]) {
       const adam = new Adam({ learningRate: 3 }, BOX);
-      const x1 = adam.step(x0, objective).next!;
+      const x1 = (await adam.step(x0, objective)).next!;
       adam.learningRate = lr;
-      const x2 = adam.step(x1, objective).next!;
+      const x2 = (await adam.step(x1, objective)).next!;
       const move = tf.tidy(() => tf.sum(tf.abs(tf.sub(x2, x1))).dataSync()[0]);
       tf.dispose([x1, x2]);
       adam.dispose();
-      return move;
-    });
+      moves.push(move);
+    }
     // Same state, same gradient: the second update scales with the learning rate alone.
     expect(moves[0] / moves[1]).toBeCloseTo(6, 2);
     tf.dispose([x0, aT, cT]);

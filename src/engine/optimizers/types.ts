@@ -43,8 +43,10 @@ export interface PixelOptimizer {
   /**
    * One iteration from x (not consumed) on `objective`, keeping the result within [lo, hi].
    * Non-finite losses or gradients never reach the returned point: the step is rejected instead.
+   * Async because its readbacks are: WebGPU has no synchronous read of GPU tensors, and on WebGL
+   * an async read does not stall the page's GPU process (on wasm and cpu it resolves at once).
    */
-  step(x: tf.Tensor, objective: Objective): StepOutcome;
+  step(x: tf.Tensor, objective: Objective): Promise<StepOutcome>;
   /** Forgets all state (moments, curvature history, cached evaluations). */
   reset(): void;
   /** The objective's weights or layers changed: drop whatever state assumed the old one. */

@@ -4,6 +4,7 @@ import { workerClient } from '../workerClient';
 /** Start / Pause / Resume / Stop / Download, enabled by what the run and inputs allow. */
 export function RunControls() {
   const state = useStore((s) => s.run.state);
+  const pending = useStore((s) => s.run.pending);
   const iteration = useStore((s) => s.run.iteration);
   const ready = useStore((s) => s.weights.status === 'ready' && !!s.content && !!s.style);
   const noLayers = useStore((s) => s.settings.styleLayers.length === 0);
@@ -25,12 +26,20 @@ export function RunControls() {
           Resume
         </button>
       ) : (
-        <button type="button" disabled={state !== 'running'} onClick={() => workerClient.pause()}>
-          Pause
+        <button
+          type="button"
+          disabled={state !== 'running' || pending !== null}
+          onClick={() => workerClient.pause()}
+        >
+          {pending === 'pausing' ? 'Pausing…' : 'Pause'}
         </button>
       )}
-      <button type="button" disabled={!active} onClick={() => workerClient.stop()}>
-        Stop
+      <button
+        type="button"
+        disabled={!active || pending === 'stopping'}
+        onClick={() => workerClient.stop()}
+      >
+        {pending === 'stopping' ? 'Stopping…' : 'Stop'}
       </button>
       <button
         type="button"

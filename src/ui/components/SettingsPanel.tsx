@@ -213,7 +213,8 @@ export function SettingsPanel() {
           value={s.backend}
           disabled={active}
           options={[
-            ['auto', 'Auto (fastest here)'],
+            ['auto', 'Auto (fastest here, measured)'],
+            ['webgpu', 'WebGPU'],
             ['webgl', 'WebGL'],
             ['wasm', 'WebAssembly'],
             ['cpu', 'CPU (slow)'],

@@ -1,0 +1,33 @@
+/**
+ * Runs before the other e2e tests: a first visit that lets the page measure its backends once
+ * (as every visitor's first visit does), then keeps only that calibration as the browser storage
+ * the other tests start from. They meet the page as a returning visitor would, instead of each
+ * paying a minute of measurement; e2e/speed.spec.ts tests the first visit itself.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { expect, test as setup } from '@playwright/test';
+
+const RETURNING_VISITOR_STATE = 'test-results-state/returning-visitor.json';
+const CALIBRATION_KEY = 'style-transfer:calibration';
+
+setup('a first visit measures the backends', async ({ page, baseURL }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
+  await expect(page.getByTestId('calibration')).toBeAttached({ timeout: 300_000 });
+  const calibration = await page.evaluate((k) => localStorage.getItem(k), CALIBRATION_KEY);
+  expect(calibration).not.toBeNull();
+  mkdirSync(dirname(RETURNING_VISITOR_STATE), { recursive: true });
+  writeFileSync(
+    RETURNING_VISITOR_STATE,
+    JSON.stringify({
+      cookies: [],
+      origins: [
+        {
+          origin: new URL(baseURL!).origin,
+          localStorage: [{ name: CALIBRATION_KEY, value: calibration }],
+        },
+      ],
+    }),
+  );
+});

@@ -1,0 +1,64 @@
+/**
+ * Speed plumbing as a visitor meets it: the page is cross-origin isolated (so tfjs-wasm gets its
+ * threaded build), wasm runs more than one thread on this machine, Auto picks the backend that its
+ * own calibration measured fastest, and Pause takes effect within one iteration, saying so meanwhile.
+ */
+import { expect, test } from '@playwright/test';
+import { dropFile, iteration, prepareDemoRun, waitForIteration } from './helpers';
+
+test.describe('first visit', () => {
+  // No stored calibration: this is what a new visitor's browser does.
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('isolated page, calibration, Auto takes the fastest measured backend, threads', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
+    // A first visit has no cached figures: the worker measures each backend once.
+    await expect(page.getByTestId('calibrating')).toBeVisible({ timeout: 120_000 });
+    const table = page.getByTestId('calibration');
+    await expect(table).toBeAttached({ timeout: 300_000 });
+    const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        backend: tr.getAttribute('data-backend') ?? '',
+        ms: tr.getAttribute('data-ms') === '' ? null : Number(tr.getAttribute('data-ms')),
+      })),
+    );
+    const timed = rows.filter((r) => r.ms !== null) as { backend: string; ms: number }[];
+    expect(timed.length).toBeGreaterThanOrEqual(1);
+    const fastest = timed.reduce((a, b) => (b.ms < a.ms ? b : a));
+    console.log(`calibration: ${JSON.stringify(rows)}`);
+    await expect(page.getByTestId('backend')).toContainText(`Backend: ${fastest.backend}`);
+    // On this machine (software WebGL, 2 cores) that is wasm, with a thread per core.
+    expect(fastest.backend).toBe('wasm');
+    const threads = Number(await page.getByTestId('threads').getAttribute('data-value'));
+    expect(threads).toBeGreaterThan(1);
+
+    // A returning visitor reuses the cached figures: no second measurement.
+    await page.reload();
+    // The demo weights were the last choice: they load again by themselves.
+    await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('backend')).toContainText(`Backend: ${fastest.backend}`);
+    await expect(page.getByTestId('calibrating')).toHaveCount(0);
+  });
+});
+
+test('Pause takes effect within one iteration and says "Pausing…" meanwhile', async ({ page }) => {
+  await page.goto('/');
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await prepareDemoRun(page, { longSide: 160, iterations: 50 });
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitForIteration(page, 2, 300_000);
+  const pauseButton = page.getByRole('button', { name: /^Paus/ });
+  await pauseButton.click();
+  const clickedAt = await iteration(page);
+  // A 160 px step takes about a second here: the page says what it is waiting for.
+  await expect(page.getByRole('button', { name: 'Pausing…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible({ timeout: 120_000 });
+  expect(await iteration(page)).toBeLessThanOrEqual(clickedAt + 1);
+  await page.waitForTimeout(1500);
+  expect(await iteration(page)).toBeLessThanOrEqual(clickedAt + 1);
+});

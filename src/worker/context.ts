@@ -1,0 +1,37 @@
+/**
+ * What every part of the style worker shares: the message channel to the page and the resources
+ * that outlive a run (backend choice, weights, the preview canvas, debug mode).
+ */
+import type { RawVgg16Weights, Vgg16Weights } from '../model/weights';
+import type { BackendChoice, Calibration, FromWorker } from './protocol';
+
+export const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+export function post(msg: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
+}
+
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export const shared: {
+  preview: OffscreenCanvasRenderingContext2D | null;
+  previewCanvas: OffscreenCanvas | null;
+  backendChoice: BackendChoice;
+  /** The weights as arrays: tensors belong to a backend and die with a lost context. */
+  rawWeights: RawVgg16Weights | null;
+  weights: Vgg16Weights | null;
+  /** The page was opened with ?debug: fault-injection messages are accepted. */
+  debugEnabled: boolean;
+  /** Auto's figures (from the page's cache or measured here); null until there are some. */
+  calibration: Calibration | null;
+} = {
+  calibration: null,
+  preview: null,
+  previewCanvas: null,
+  backendChoice: 'auto',
+  rawWeights: null,
+  weights: null,
+  debugEnabled: false,
+};

@@ -1,0 +1,424 @@
+/**
+ * The run: start, the step loop that draws every iteration on the transferred preview canvas,
+ * pause / resume / stop, live settings, the divergence guard, and the PNG download.
+ *
+ * Steps are async (their readbacks are), so messages land between and during them. Control
+ * messages only set flags the loop reads after the step in flight; anything that replaces or
+ * frees the run first waits for that step with settle().
+ */
+import * as tf from '@tensorflow/tfjs';
+import { StyleTransferRun, type StepResult } from '../engine/run';
+import { resizeToCover } from '../engine/preprocess';
+import type { StyleSettings } from '../engine/settings';
+import { messageOf, post, shared } from './context';
+import { contextLost } from './webglRecovery';
+import { allFinite, pixelsToTensor, rgbToImageData, saturatedFraction } from './pixels';
+import type { LiveSettingsPatch, LossReport, PixelImage, RunState, ToWorker } from './protocol';
+
+/** A step whose loss exceeds the previous one this many times is treated as diverging. */
+const DIVERGENCE_FACTOR = 10;
+
+/** The last image whose losses were finite, as CPU pixels: drawn, downloaded, restored after a fault. */
+export interface GoodImage {
+  height: number;
+  width: number;
+  rgb: Float32Array;
+  /** The iteration that produced it (a withheld non-finite step does not count). */
+  iteration: number;
+}
+
+let run: StyleTransferRun | null = null;
+let runSettings: StyleSettings | null = null;
+/** The run's inputs, CPU-side: a lost WebGL context takes every tensor with it. */
+let runInputs: { content: PixelImage; style: PixelImage } | null = null;
+let lastGood: GoodImage | null = null;
+/** Iterations done before the run was rebuilt after a fault (the engine restarts at 0). */
+let iterBase = 0;
+let state: RunState = 'idle';
+let maxIterations = 100;
+let pendingPatch: LiveSettingsPatch | null = null;
+/** Bumped whenever a loop must end (new run, stop, pause), so an older loop stops at its next tick. */
+let runToken = 0;
+let avgStepMs = 0;
+/** Total loss of the previous accepted step under the same settings (null after a change). */
+let prevTotal: number | null = null;
+/** The step in flight, if any: settle() waits for it. */
+let stepping: Promise<unknown> | null = null;
+/** A state the page asked for while a step was in flight, posted once that step has ended. */
+let deferredState: RunState | null = null;
+
+let onContextLost: (token: number) => void = () => {};
+
+/** Fault recovery registers itself here (the loop detects the loss; recovery rebuilds). */
+export function setContextLostHandler(handler: (token: number) => void): void {
+  onContextLost = handler;
+}
+
+export function runState(): RunState {
+  return state;
+}
+
+export function setState(next: RunState, message?: string): void {
+  state = next;
+  post({ type: 'state', state: next, width: lastGood?.width, height: lastGood?.height, message });
+}
+
+/** Waits for the step in flight (if any) to end; the run's tensors are then safe to free. */
+export async function settle(): Promise<void> {
+  while (stepping) await stepping.catch(() => {});
+}
+
+/**
+ * Resolves once the worker had a rendering opportunity (or after 100 ms if frames are throttled).
+ * The transferred canvas only shows what was drawn when the worker reaches its next animation
+ * frame: without this wait a long step would start first and the page would show a stale preview.
+ */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    if (typeof requestAnimationFrame === 'function') {
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }
+  });
+}
+
+export function draw(good: { width: number; height: number; rgb: ArrayLike<number> }): void {
+  const { preview, previewCanvas } = shared;
+  if (!preview || !previewCanvas) return;
+  if (previewCanvas.width !== good.width || previewCanvas.height !== good.height) {
+    previewCanvas.width = good.width;
+    previewCanvas.height = good.height;
+  }
+  preview.putImageData(rgbToImageData(good.rgb, good.width, good.height), 0, 0);
+}
+
+/** Frees the run (waiting for its step in flight) and forgets everything about it. */
+export async function disposeRun(): Promise<void> {
+  runToken++;
+  await settle();
+  run?.dispose();
+  run = null;
+  runSettings = null;
+  pendingPatch = null;
+  runInputs = null;
+  lastGood = null;
+  iterBase = 0;
+  prevTotal = null;
+  deferredState = null;
+}
+
+function lossReport(l: StepResult['losses'], s: StyleSettings): LossReport {
+  return {
+    ...l,
+    weightedContent: s.alpha * l.content,
+    weightedStyle: s.beta * l.style,
+    weightedTv: s.tvWeight * l.tv,
+  };
+}
+
+function applyPendingPatch(iteration: number): void {
+  if (!pendingPatch || !run || !runSettings) return;
+  const patch = pendingPatch;
+  pendingPatch = null;
+  try {
+    run.updateSettings(patch);
+  } catch (e) {
+    // The engine changed nothing: say why and keep going with the settings in force.
+    post({ type: 'error', where: 'step', message: `Setting not applied: ${messageOf(e)}` });
+    return;
+  }
+  runSettings = { ...runSettings, ...patch };
+  // New weights or layers change the loss's scale, so a jump is no sign of divergence then; a new
+  // learning rate or optimiser does not, and the step right after one is exactly what to check.
+  if (Object.keys(patch).some((k) => k !== 'learningRate' && k !== 'optimizer')) prevTotal = null;
+  post({ type: 'settingsApplied', iteration, settings: runSettings });
+}
+
+/** Puts the last good image back into the run (after a NaN or a divergence). */
+function restoreLastGood(r: StyleTransferRun): void {
+  if (!lastGood) return;
+  const img = tf.tensor3d(lastGood.rgb, [lastGood.height, lastGood.width, 3]);
+  r.setImage(img);
+  img.dispose();
+}
+
+/**
+ * One step with its single readback of the new image (async: no pipeline stall on GPU backends;
+ * WebGPU has no synchronous read). Returns null when the loop must end (the reason is posted).
+ */
+async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
+  const t0 = performance.now();
+  let result: StepResult;
+  let rgb: Float32Array;
+  try {
+    result = await r.step();
+    try {
+      rgb = (await result.image.data()) as Float32Array;
+    } finally {
+      result.image.dispose();
+    }
+  } catch (e) {
+    if (contextLost()) {
+      onContextLost(token);
+      return false;
+    }
+    post({
+      type: 'error',
+      where: 'step',
+      message: `Iteration ${iterBase + r.iteration + 1} failed: ${messageOf(e)}`,
+    });
+    setState('paused', 'Paused after an error in a step.');
+    return false;
+  }
+  const stepMs = performance.now() - t0;
+  if (contextLost()) {
+    // The step ran on a dead context: its numbers are zeros, not results.
+    onContextLost(token);
+    return false;
+  }
+  const l = result.losses;
+  const iteration = iterBase + result.iteration;
+  if (!allFinite([l.total, l.content, l.style, l.tv]) || !allFinite(Object.values(l.styleLayers))) {
+    restoreLastGood(r);
+    setState(
+      'paused',
+      `The loss became ${l.total} at iteration ${iteration}: paused and kept the last finite image. ` +
+        'Lower the learning rate or the weights, then resume.',
+    );
+    return false;
+  }
+  // Pixels are clipped, so an absurd learning rate saturates the image instead of reaching NaN
+  // (and with random weights the loss may even fall). Two signs of that failure: the loss jumps
+  // tenfold in one step under unchanged weights, or the image snaps to the clip bounds at once.
+  const jumped = prevTotal !== null && l.total > DIVERGENCE_FACTOR * prevTotal;
+  const snapped =
+    lastGood !== null && saturatedFraction(rgb) > 0.9 && saturatedFraction(lastGood.rgb) < 0.5;
+  if (jumped || snapped) {
+    const what = jumped
+      ? `The loss jumped from ${prevTotal!.toPrecision(3)} to ${l.total.toPrecision(3)}`
+      : 'The image saturated to pure colours in one step';
+    restoreLastGood(r);
+    setState(
+      'paused',
+      `${what} at iteration ${iteration} (learning rate ${runSettings!.learningRate}): paused and ` +
+        'kept the last good image. Lower the learning rate, then resume.',
+    );
+    prevTotal = null;
+    return false;
+  }
+  prevTotal = l.total;
+  const [height, width] = r.imageShape;
+  lastGood = { height, width, rgb, iteration };
+  draw(lastGood);
+  avgStepMs = avgStepMs === 0 ? stepMs : 0.7 * avgStepMs + 0.3 * stepMs;
+  post({
+    type: 'iteration',
+    iteration,
+    maxIterations,
+    losses: lossReport(l, runSettings!),
+    stepMs,
+    avgStepMs,
+  });
+  return true;
+}
+
+async function loop(token: number): Promise<void> {
+  for (;;) {
+    await nextFrame();
+    if (token !== runToken || state !== 'running' || !run || !runSettings) return;
+    if (iterBase + run.iteration >= maxIterations) {
+      setState('done');
+      return;
+    }
+    applyPendingPatch(iterBase + run.iteration + 1);
+    const step = stepOnce(run, token);
+    stepping = step;
+    let goOn: boolean;
+    try {
+      goOn = await step;
+    } finally {
+      stepping = null;
+    }
+    if (deferredState) {
+      // Pause or Stop arrived during the step: it took effect when the step ended.
+      const next = deferredState;
+      deferredState = null;
+      setState(next);
+      return;
+    }
+    if (!goOn) return;
+  }
+}
+
+/** (Re)starts the loop on the current run; a new token retires any loop still parked at its tick. */
+export function startLoop(message?: string): void {
+  runToken++;
+  setState('running', message);
+  void loop(runToken);
+}
+
+export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  await disposeRun();
+  const weights = shared.weights;
+  if (!weights) {
+    post({ type: 'error', where: 'start', message: 'Load weights before starting a run.' });
+    return;
+  }
+  maxIterations = msg.maxIterations;
+  avgStepMs = 0;
+  setState('starting');
+  try {
+    const content = pixelsToTensor(msg.content);
+    const styleRaw = pixelsToTensor(msg.style);
+    const [h, w] = content.shape;
+    // The page already cover-crops the style to the content's size; this only guards the contract.
+    const style =
+      styleRaw.shape[0] === h && styleRaw.shape[1] === w ? styleRaw : resizeToCover(styleRaw, h, w);
+    if (style !== styleRaw) styleRaw.dispose();
+    try {
+      run = new StyleTransferRun(weights, content, style, msg.settings);
+    } finally {
+      content.dispose();
+      style.dispose();
+    }
+    runSettings = { ...msg.settings };
+    runInputs = { content: msg.content, style: msg.style };
+    const first = run.currentImage();
+    const rgb = (await first.data()) as Float32Array;
+    first.dispose();
+    lastGood = { height: h, width: w, rgb, iteration: 0 };
+    draw(lastGood);
+  } catch (e) {
+    await disposeRun();
+    post({ type: 'error', where: 'start', message: messageOf(e) });
+    setState('idle');
+    return;
+  }
+  post({ type: 'settingsApplied', iteration: 0, settings: runSettings });
+  startLoop();
+}
+
+export function pause(): void {
+  if (state !== 'running') return;
+  if (stepping) {
+    // The loop ends after the step in flight and posts 'paused' then (the page says "Pausing…").
+    state = 'paused';
+    deferredState = 'paused';
+  } else {
+    setState('paused');
+  }
+}
+
+export function resume(): void {
+  if (deferredState === 'paused' && stepping) {
+    // Resumed before the pause took effect: the loop in flight simply goes on.
+    deferredState = null;
+    setState('running');
+    return;
+  }
+  if ((state === 'paused' || state === 'done') && run && iterBase + run.iteration < maxIterations) {
+    startLoop();
+  }
+}
+
+export function stop(): void {
+  if (state !== 'running' && state !== 'paused' && state !== 'starting') return;
+  if (stepping && state === 'running') {
+    state = 'stopped';
+    deferredState = 'stopped';
+  } else {
+    runToken++;
+    setState('stopped');
+  }
+}
+
+export function queueSettings(patch: LiveSettingsPatch): void {
+  // While paused the patch waits for the next step; nothing is echoed until it is really applied.
+  pendingPatch = { ...pendingPatch, ...patch };
+}
+
+export function setMaxIterations(n: number): void {
+  maxIterations = n;
+}
+
+export async function download(requestId: number): Promise<void> {
+  const good = lastGood;
+  if (!good) {
+    post({ type: 'error', where: 'download', message: 'There is no image to download yet.' });
+    return;
+  }
+  try {
+    const canvas = new OffscreenCanvas(good.width, good.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('No 2D context on an OffscreenCanvas');
+    ctx.putImageData(rgbToImageData(good.rgb, good.width, good.height), 0, 0);
+    const png = await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer();
+    post(
+      {
+        type: 'download',
+        requestId,
+        width: good.width,
+        height: good.height,
+        iteration: good.iteration,
+        png,
+      },
+      [png],
+    );
+  } catch (e) {
+    post({ type: 'error', where: 'download', message: messageOf(e) });
+  }
+}
+
+/** What a rebuilt run needs after a fault: the inputs, settings and last good image, CPU-side. */
+export interface RunCheckpoint {
+  settings: StyleSettings;
+  inputs: { content: PixelImage; style: PixelImage };
+  good: GoodImage;
+}
+
+export function checkpoint(): RunCheckpoint | null {
+  if (!runSettings || !runInputs || !lastGood) return null;
+  return { settings: runSettings, inputs: runInputs, good: lastGood };
+}
+
+/** Forgets a run whose tensors died with their backend (freeing them may throw: ignored). */
+export function abandonRun(): void {
+  try {
+    run?.dispose();
+  } catch {
+    // Already unusable: nothing else to release.
+  }
+  run = null;
+}
+
+/** A new run from a checkpoint, on the current backend and weights, counting on from its image. */
+export function rebuildRun(cp: RunCheckpoint): void {
+  const weights = shared.weights;
+  if (!weights) throw new Error('no weights to rebuild the run with');
+  const content = pixelsToTensor(cp.inputs.content);
+  const style = pixelsToTensor(cp.inputs.style);
+  const image = tf.tensor3d(cp.good.rgb, [cp.good.height, cp.good.width, 3]);
+  try {
+    run = new StyleTransferRun(weights, content, style, cp.settings);
+    run.setImage(image);
+  } finally {
+    content.dispose();
+    style.dispose();
+    image.dispose();
+  }
+  iterBase = cp.good.iteration;
+  draw(cp.good);
+}
+
+/** Whether the loop that detected a fault is still the current one and meant to run. */
+export function isCurrentRunning(token: number): boolean {
+  return token === runToken && state === 'running';
+}
+
+/** Whether a run exists (stopping it is what a backend or weights change does). */
+export function hasRun(): boolean {
+  return run !== null;
+}

@@ -1,0 +1,104 @@
+/**
+ * The worker's long-lived resources: which tfjs backend runs, and which VGG16 weights it holds.
+ * Either change ends the run in progress (tensors belong to one backend; a run to one network).
+ */
+import { loadWeights, WeightsFormatError, WeightsNotFoundError } from '../model/loader';
+import { disposeWeights, toTensors } from '../model/weights';
+import { activateBackend } from './backend';
+import { calibrate, calibrationValid } from './calibration';
+import { messageOf, post, shared } from './context';
+import type { BackendChoice, ToWorker } from './protocol';
+import { disposeRun, hasRun, runState, setState } from './runLoop';
+
+/** Frees the weights' tensors (the raw arrays stay, to rebuild them on another backend). */
+export function dropWeightTensors(): void {
+  if (shared.weights) disposeWeights(shared.weights);
+  shared.weights = null;
+}
+
+/** The weights as tensors on the current backend, from the raw arrays. */
+export function rebuildWeightTensors(): void {
+  dropWeightTensors();
+  if (shared.rawWeights) shared.weights = toTensors(shared.rawWeights);
+}
+
+export async function setBackend(choice: BackendChoice): Promise<void> {
+  shared.backendChoice = choice;
+  const wasActive = hasRun();
+  await disposeRun();
+  dropWeightTensors();
+  try {
+    const pick = await activateBackend(choice, shared.calibration);
+    post({ type: 'backend', requested: choice, ...pick });
+  } catch (e) {
+    post({ type: 'error', where: 'backend', message: messageOf(e) });
+    return;
+  }
+  rebuildWeightTensors();
+  if (wasActive) setState('stopped', 'The run stopped because the backend changed.');
+}
+
+/**
+ * Measures every backend with the loaded weights, then applies the backend choice again (Auto now
+ * goes to the fastest). Runs on the first visit (no valid cached figures) and on request.
+ */
+export async function calibrateBackends(): Promise<void> {
+  if (!shared.rawWeights) {
+    post({ type: 'error', where: 'backend', message: 'Load weights before measuring backends.' });
+    return;
+  }
+  const raw = shared.rawWeights;
+  await disposeRun();
+  dropWeightTensors();
+  try {
+    shared.calibration = await calibrate(raw, (backend, index, count) =>
+      post({ type: 'calibrating', backend, index, count }),
+    );
+    post({ type: 'calibrated', calibration: shared.calibration });
+  } catch (e) {
+    post({
+      type: 'error',
+      where: 'backend',
+      message: `Measuring backends failed: ${messageOf(e)}`,
+    });
+  }
+  await setBackend(shared.backendChoice);
+}
+
+/** After weights arrive: Auto without valid figures for this device measures first. */
+async function calibrateIfNeeded(): Promise<void> {
+  if (shared.backendChoice === 'auto' && !calibrationValid(shared.calibration)) {
+    await calibrateBackends();
+  }
+}
+
+export async function loadWeightsRequest(
+  msg: Extract<ToWorker, { type: 'loadWeights' }>,
+): Promise<void> {
+  try {
+    const baseUrl = new URL(import.meta.env.BASE_URL + 'models/', self.location.origin);
+    const loaded = await loadWeights(msg.source, {
+      baseUrl,
+      onProgress: (p) => post({ type: 'weightsProgress', ...p }),
+    });
+    await disposeRun();
+    shared.rawWeights = loaded.raw;
+    rebuildWeightTensors();
+    if (runState() !== 'idle') setState('idle');
+    post({
+      type: 'weightsLoaded',
+      label: loaded.label,
+      origin: loaded.origin,
+      bytes: loaded.bytes,
+    });
+    await calibrateIfNeeded();
+  } catch (e) {
+    const kind =
+      e instanceof WeightsNotFoundError
+        ? 'not-found'
+        : e instanceof WeightsFormatError
+          ? 'format'
+          : 'other';
+    post({ type: 'weightsError', kind, message: messageOf(e) });
+  }
+}
