@@ -1,21 +1,29 @@
 /**
  * The bench page's script (bench.html): starts the app's own style worker with a transferred
- * preview canvas on the webgl backend, loads the demo weights, and exposes window.__styleBench so
- * that scripts/bench/browser.ts can ask for measurements with page.evaluate.
+ * preview canvas on the backend named by ?backend= (webgl when absent), loads the demo weights,
+ * and exposes window.__styleBench so that scripts/bench/browser.ts can ask for measurements with
+ * page.evaluate.
  */
-import type { BenchMeasurement, BenchRequest } from '../../src/worker/bench';
-import type { FromWorker, ToWorker } from '../../src/worker/protocol';
+import type { BenchExtras, BenchMeasurement, BenchRequest } from '../../src/worker/bench';
+import type { BackendName, FromWorker, ToWorker } from '../../src/worker/protocol';
 
 export interface BenchReady {
   backend: string;
   renderer: string | null;
   warning: string | null;
   pageRenderer: string | null;
+  threads: number;
+  crossOriginIsolated: boolean;
 }
 
 export interface StyleBenchHandle {
   ready: Promise<BenchReady>;
-  measure(size: number, rounds: number, budgetMs: number): Promise<BenchMeasurement>;
+  measure(
+    size: number,
+    rounds: number,
+    budgetMs: number,
+    extras?: BenchExtras,
+  ): Promise<BenchMeasurement>;
 }
 
 declare global {
@@ -68,7 +76,8 @@ async function start(): Promise<BenchReady> {
   const canvas = document.getElementById('preview') as HTMLCanvasElement;
   const offscreen = canvas.transferControlToOffscreen();
   const backend = next('backend');
-  send({ type: 'init', canvas: offscreen, backend: 'webgl' }, [offscreen]);
+  const wanted = (new URLSearchParams(location.search).get('backend') ?? 'webgl') as BackendName;
+  send({ type: 'init', canvas: offscreen, backend: wanted }, [offscreen]);
   const b = await backend;
   const loaded = next('weightsLoaded');
   send({ type: 'loadWeights', source: { kind: 'demo' } });
@@ -78,6 +87,8 @@ async function start(): Promise<BenchReady> {
     renderer: b.renderer,
     warning: b.warning,
     pageRenderer: pageRenderer(),
+    threads: b.threads,
+    crossOriginIsolated: b.crossOriginIsolated,
   };
 }
 
@@ -97,12 +108,17 @@ async function samplePixels(name: string, size: number): Promise<BenchRequest['c
 }
 
 let nextId = 1;
-async function measure(size: number, rounds: number, budgetMs: number): Promise<BenchMeasurement> {
+async function measure(
+  size: number,
+  rounds: number,
+  budgetMs: number,
+  extras: BenchExtras = {},
+): Promise<BenchMeasurement> {
   const content = await samplePixels('hills.png', size);
   const style = await samplePixels('brush-strokes.png', size);
   const requestId = nextId++;
   const reply = next('benchResult', (m) => m.requestId === requestId);
-  send({ type: 'bench', requestId, request: { content, style, rounds, budgetMs } }, [
+  send({ type: 'bench', requestId, request: { content, style, rounds, budgetMs, ...extras } }, [
     content.data,
     style.data,
   ]);

@@ -31,9 +31,9 @@ const agg = async (f: () => void | Promise<void>) => {
   return { tot, n: p.kernels.length, m };
 };
 const img = run.currentImage();
-bareForwardBackward(w, img, 'block5_conv1');
-const bare = await agg(() => {
-  bareForwardBackward(w, img, 'block5_conv1');
+await bareForwardBackward(w, img, 'block5_conv1');
+const bare = await agg(async () => {
+  await bareForwardBackward(w, img, 'block5_conv1');
 });
 const full = await agg(async () => {
   (await run.step()).image.dispose();

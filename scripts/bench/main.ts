@@ -3,16 +3,28 @@
  * hold, and how close a full iteration comes to the network's own forward+backward cost.
  * Prints markdown tables and writes bench-results/latest.json and latest.md.
  *
- * Flags (defaults fit about 20 minutes on a 2-core machine without a GPU):
+ * Every speed measurement also times the old engine's conv gradient (tfjs' Conv2DBackpropInput,
+ * mode 'tfjs') and the old Gram (transposeA matMul) side by side, and a plain matMul for the
+ * backend's reachable GFLOP/s, so the ratios come from one run.
+ *
+ * Flags (defaults fit about 15 minutes on a loaded 2-core machine without a GPU):
  *   --conv-size N        convergence image size (64)
  *   --conv-iters N       convergence iterations per optimiser (80)
  *   --conv-backend B     convergence backend, wasm or cpu (wasm)
- *   --node-rounds N      timed rounds per Node backend and size (4)
- *   --node-sizes A,B     Node sizes (64,128)
- *   --node-size-budget S seconds allowed per Node backend x size, by estimate (120)
- *   --browser-sizes A,B  browser output sizes (128,256,512)
+ *   --node-backends A,B  Node backends (wasm,cpu)
+ *   --node-rounds N      timed rounds per Node backend and size (3)
+ *   --node-sizes A,B     Node sizes (128,256)
+ *   --node-size-budget S seconds allowed per Node backend x size, by estimate (150)
+ *   --browser-backends A,B  worker backends, each on its own page: wasm, webgl, webgpu (wasm,webgl)
+ *   --browser-sizes A,B  browser sizes on wasm (128,256)
+ *   --webgl-sizes A,B    browser sizes on webgl (128)
+ *   --webgpu-sizes A,B   browser sizes on webgpu (64)
  *   --browser-rounds N   timed rounds per browser size (3)
- *   --browser-size-budget S  seconds allowed per browser size, by estimate (360)
+ *   --browser-size-budget S  seconds allowed per browser size, by estimate (240)
+ *   --matmul N           n of the plain n x n x n matMul (1024)
+ *   --torch              also PyTorch's forward+backward (Debian python3-torch; skipped if absent)
+ *   --torch-rounds N     timed PyTorch rounds per size (5)
+ *   --port N             vite preview port of the browser part (BENCH_PORT, else 4174)
  *   --skip-node --skip-convergence --skip-browser
  *   --out DIR            output folder (bench-results)
  */
@@ -21,24 +33,33 @@ import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
-import { browserBench } from './browser';
+import { browserBench, estimateMs } from './browser';
 import { problemImages, loadDemoWeights, ROOT } from './inputs';
 import { machineInfo } from './machine';
 import { convergence, nodeSpeed, useBackend, type NodeBackend, type NodeSpeedResult } from './node';
 import { markdown, type BenchReport } from './report';
 import { median } from './stats';
+import { torchBench } from './torch';
 
 const { values: a } = parseArgs({
   options: {
     'conv-size': { type: 'string', default: '64' },
     'conv-iters': { type: 'string', default: '80' },
     'conv-backend': { type: 'string', default: 'wasm' },
-    'node-rounds': { type: 'string', default: '4' },
-    'node-sizes': { type: 'string', default: '64,128' },
-    'node-size-budget': { type: 'string', default: '120' },
-    'browser-sizes': { type: 'string', default: '128,256,512' },
+    'node-backends': { type: 'string', default: 'wasm,cpu' },
+    'node-rounds': { type: 'string', default: '3' },
+    'node-sizes': { type: 'string', default: '128,256' },
+    'node-size-budget': { type: 'string', default: '150' },
+    'browser-backends': { type: 'string', default: 'wasm,webgl' },
+    'browser-sizes': { type: 'string', default: '128,256' },
+    'webgl-sizes': { type: 'string', default: '128' },
+    'webgpu-sizes': { type: 'string', default: '64' },
     'browser-rounds': { type: 'string', default: '3' },
-    'browser-size-budget': { type: 'string', default: '360' },
+    'browser-size-budget': { type: 'string', default: '240' },
+    matmul: { type: 'string', default: '1024' },
+    torch: { type: 'boolean', default: false },
+    'torch-rounds': { type: 'string', default: '5' },
+    port: { type: 'string', default: process.env.BENCH_PORT ?? '4174' },
     'skip-node': { type: 'boolean', default: false },
     'skip-convergence': { type: 'boolean', default: false },
     'skip-browser': { type: 'boolean', default: false },
@@ -57,14 +78,37 @@ const sizesOf = (name: string, v: string | undefined) =>
     .split(',')
     .map((s) => positiveInt(name, s.trim()));
 
+const listOf = <T extends string>(name: string, v: string | undefined, allowed: readonly T[]) =>
+  String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .map((s) => {
+      if (!(allowed as readonly string[]).includes(s)) {
+        throw new Error(`--${name}: ${s} is not one of ${allowed.join(', ')}`);
+      }
+      return s as T;
+    });
+
 const opts = {
   convSize: positiveInt('conv-size', a['conv-size']),
   convIters: positiveInt('conv-iters', a['conv-iters']),
   convBackend: a['conv-backend'] as NodeBackend,
+  nodeBackends: listOf('node-backends', a['node-backends'], ['wasm', 'cpu'] as const),
   nodeRounds: positiveInt('node-rounds', a['node-rounds']),
   nodeSizes: sizesOf('node-sizes', a['node-sizes']),
   nodeSizeBudgetS: positiveInt('node-size-budget', a['node-size-budget']),
+  browserBackends: listOf('browser-backends', a['browser-backends'], [
+    'wasm',
+    'webgl',
+    'webgpu',
+  ] as const),
   browserSizes: sizesOf('browser-sizes', a['browser-sizes']),
+  webglSizes: sizesOf('webgl-sizes', a['webgl-sizes']),
+  webgpuSizes: sizesOf('webgpu-sizes', a['webgpu-sizes']),
+  matMulSize: positiveInt('matmul', a.matmul),
+  torch: a.torch === true,
+  torchRounds: positiveInt('torch-rounds', a['torch-rounds']),
+  port: positiveInt('port', a.port),
   browserRounds: positiveInt('browser-rounds', a['browser-rounds']),
   browserSizeBudgetS: positiveInt('browser-size-budget', a['browser-size-budget']),
   skipNode: a['skip-node'] === true,
@@ -96,24 +140,29 @@ probe.style.dispose();
 // ---- A. Node speed ----
 const speed: NodeSpeedResult[] = [];
 if (!opts.skipNode) {
-  for (const backend of ['wasm', 'cpu'] as NodeBackend[]) {
-    let perPass: { ms: number; size: number } | null = null;
-    for (const size of opts.nodeSizes) {
+  for (const backend of opts.nodeBackends) {
+    // Wall time of the last size (setup, warm-ups, rounds), to estimate the next one by pixels.
+    let prev: { ms: number; size: number; rounds: number } | null = null;
+    for (const [i, size] of opts.nodeSizes.entries()) {
       let rounds = opts.nodeRounds;
-      // Setup (two forward passes), warm-up step, two timed passes per round; scaled by pixels.
-      const estimate = (r: number) =>
-        perPass ? perPass.ms * (size / perPass.size) ** 2 * (2 + 2 * r) : 0;
-      while (rounds > 2 && estimate(rounds) > opts.nodeSizeBudgetS * 1000) rounds--;
-      if (estimate(rounds) > opts.nodeSizeBudgetS * 1000) {
+      const budgetMs = opts.nodeSizeBudgetS * 1000;
+      const estimate = (r: number) => (prev ? estimateMs(prev, size, r) : 0);
+      while (rounds > 1 && estimate(rounds) > budgetMs) rounds--;
+      if (estimate(rounds) > budgetMs) {
         const skipped =
           `skipped: estimated ${(estimate(rounds) / 1000).toFixed(0)} s for ${rounds} rounds ` +
-          `(from ${perPass!.size} px) > ${opts.nodeSizeBudgetS} s`;
+          `(from ${prev!.size} px) > ${opts.nodeSizeBudgetS} s`;
         log(`node ${backend} ${size} px: ${skipped}`);
         speed.push({ backend, size, skipped });
         continue;
       }
       log(`node ${backend} ${size} px: ${rounds} rounds ...`);
-      const r = await nodeSpeed(raw, backend, size, rounds);
+      const t = performance.now();
+      const r = await nodeSpeed(raw, backend, size, rounds, {
+        compareWith: 'tfjs',
+        gram: true,
+        matMulSize: i === 0 ? opts.matMulSize : 0,
+      });
       speed.push(r);
       if (r.error) {
         log(`node ${backend} ${size} px: FAILED ${r.error}`);
@@ -121,10 +170,11 @@ if (!opts.skipNode) {
         break;
       }
       const m = r.measurement!;
-      perPass = { ms: median([...m.fullNoPreviewMs, ...m.bareMs]), size };
+      prev = { ms: performance.now() - t, size, rounds: m.rounds };
       log(
         `node ${backend} ${size} px: full ${median(m.fullNoPreviewMs).toFixed(0)} ms, ` +
-          `bare ${median(m.bareMs).toFixed(0)} ms`,
+          `bare ${median(m.bareMs).toFixed(0)} ms, tfjs-gradient full ` +
+          `${median(m.compare?.fullMs ?? []).toFixed(0)} ms`,
       );
     }
   }
@@ -149,18 +199,51 @@ if (!opts.skipConvergence) {
 let browser: BenchReport['browser'] = null;
 if (!opts.skipBrowser) {
   try {
+    const sizesFor = { wasm: opts.browserSizes, webgl: opts.webglSizes, webgpu: opts.webgpuSizes };
     browser = await browserBench({
-      sizes: opts.browserSizes,
-      rounds: opts.browserRounds,
+      passes: opts.browserBackends.map((backend) => ({
+        backend,
+        sizes: sizesFor[backend],
+        rounds: opts.browserRounds,
+        // Both conv-gradient modes on every backend (the table in src/worker/backend.ts comes
+        // from these); the old Gram and the matMul where the acceptance ratios are read (wasm).
+        extras: {
+          compareWith: 'tfjs',
+          gram: backend === 'wasm',
+          matMulSize: backend === 'wasm' ? opts.matMulSize : 0,
+        },
+      })),
       sizeBudgetMs: opts.browserSizeBudgetS * 1000,
+      port: opts.port,
       log,
     });
     machine.chromium = browser.chromiumVersion;
-    machine.webglRenderer = browser.ready.renderer;
+    machine.webglRenderer =
+      browser.backends.find((b) => b.ready?.renderer)?.ready?.renderer ?? null;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     log(`browser part failed: ${msg}`);
     notes.push(`The browser part failed: ${msg}`);
+  }
+}
+
+// ---- C. PyTorch ----
+let torch: BenchReport['torch'] = null;
+if (opts.torch) {
+  const wasmPage = browser?.backends.find((b) => b.backend === 'wasm')?.ready;
+  const threads = wasmPage?.threads ?? machine.nproc;
+  const sizes = [...new Set([...opts.nodeSizes, ...opts.browserSizes])].sort((x, y) => x - y);
+  log(`torch: ${threads} thread(s), sizes ${sizes.join(', ')} ...`);
+  torch = torchBench(threads, opts.torchRounds, sizes);
+  if ('skipped' in torch) {
+    log(`torch: skipped, ${torch.skipped}`);
+    notes.push(`PyTorch skipped: ${torch.skipped}`);
+  } else {
+    log(
+      `torch ${torch.result.torch}: ` +
+        torch.result.sizes.map((x) => `${x.size} px ${x.medianMs.toFixed(0)} ms`).join(', ') +
+        `, matMul ${torch.result.matMul.gflops.toFixed(1)} GFLOP/s`,
+    );
   }
 }
 
@@ -181,6 +264,7 @@ const report: BenchReport = {
   imageSource,
   node: { speed, convergence: conv },
   browser,
+  torch,
   notes,
 };
 const md = markdown(report);

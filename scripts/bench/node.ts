@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { StyleTransferRun } from '../../src/engine/run';
 import { DEFAULT_SETTINGS, type OptimizerName } from '../../src/engine/settings';
 import { disposeWeights, toTensors, type RawVgg16Weights } from '../../src/model/weights';
-import { measureIterations, type BenchMeasurement } from '../../src/worker/bench';
+import { measureIterations, type BenchExtras, type BenchMeasurement } from '../../src/worker/bench';
 import { problemImages } from './inputs';
 import { firstWithin, lowest } from './stats';
 
@@ -34,12 +34,22 @@ export async function nodeSpeed(
   backend: NodeBackend,
   size: number,
   rounds: number,
+  extras: BenchExtras = {},
 ): Promise<NodeSpeedResult> {
   await useBackend(backend);
   const weights = toTensors(raw);
   const { content, style } = problemImages(size);
   try {
-    const measurement = await measureIterations(weights, content, style, rounds, DEFAULT_SETTINGS);
+    const measurement = await measureIterations(
+      weights,
+      content,
+      style,
+      rounds,
+      DEFAULT_SETTINGS,
+      undefined,
+      Infinity,
+      extras,
+    );
     return { backend, size, measurement };
   } catch (e) {
     return { backend, size, error: e instanceof Error ? e.message : String(e) };

@@ -1,9 +1,12 @@
 /** The benchmark's outputs: one JSON object and its markdown tables. */
 import type { BenchMeasurement } from '../../src/worker/bench';
+import { isConvLayerName } from '../../src/model/topology';
 import type { BrowserResult } from './browser';
+import { forwardBackwardFlops, gflops } from './flops';
 import type { MachineInfo } from './machine';
 import type { ConvergenceResult, NodeSpeedResult } from './node';
 import { median, ratio } from './stats';
+import type { TorchOutcome } from './torch';
 
 export interface BenchReport {
   generatedAt: string;
@@ -14,6 +17,7 @@ export interface BenchReport {
   imageSource: string;
   node: { speed: NodeSpeedResult[]; convergence: ConvergenceResult | null };
   browser: BrowserResult | null;
+  torch: TorchOutcome | null;
   notes: string[];
 }
 
@@ -37,9 +41,36 @@ export function summarise(m: BenchMeasurement) {
   };
 }
 
+/**
+ * The new engine against the old one, from one measurement taken with compareWith 'tfjs':
+ * the old conv gradient's step is measured; the old Gram's extra cost (old − new Gram with its
+ * gradient, same shapes, same round) is added to it for the whole old engine.
+ */
+export function speedup(m: BenchMeasurement) {
+  const fullMs = median(m.fullNoPreviewMs);
+  const tfjsFullMs = median(m.compare?.fullMs ?? []);
+  const gramExtraMs = m.gram ? median(m.gram.oldMs) - median(m.gram.newMs) : NaN;
+  const oldFullMs = tfjsFullMs + (Number.isFinite(gramExtraMs) ? gramExtraMs : 0);
+  const deepest = isConvLayerName(m.deepestLayer) ? m.deepestLayer : 'block5_conv1';
+  const flops = forwardBackwardFlops(m.height, m.width, deepest);
+  return {
+    fullMs,
+    tfjsFullMs,
+    gramExtraMs,
+    oldFullMs,
+    gradientOnlyRatio: ratio(tfjsFullMs, fullMs),
+    oldEngineRatio: ratio(oldFullMs, fullMs),
+    bareMs: median(m.bareMs),
+    gflop: flops / 1e9,
+    bareGflops: gflops(flops, median(m.bareMs)),
+    fullGflops: gflops(flops, fullMs),
+  };
+}
+
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const x2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
+const x1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const mb = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 
 export function markdown(r: BenchReport): string {
@@ -112,31 +143,156 @@ export function markdown(r: BenchReport): string {
 
   const b = r.browser;
   if (b) {
-    out.push("## B. Browser: the app's worker on webgl (headless Chromium)", '');
+    out.push("## B. Browser: the app's worker (headless Chromium), one page per backend", '');
     out.push(
       "One round = a full iteration with the preview drawn (the worker's own draw), one without " +
-        '(one pixel read back instead), and a bare forward+backward. preview share = (on − off) / on.',
+        '(one pixel read back instead), a bare forward+backward, and the same step (no preview) ' +
+        "with tfjs' own conv gradient. preview share = (on − off) / on.",
       '',
     );
     out.push(
-      '| size | rounds | full ms (preview) | full ms (no preview) | bare fwd+bwd ms | full/bare | preview on/off | preview share | Δ tensors | Δ bytes | peak MB | warm-up ms | note |',
+      '| backend | threads | size | rounds | full ms (preview) | full ms (no preview) | bare fwd+bwd ms | full/bare | preview share | Δ tensors | Δ bytes | peak MB | warm-up ms | note |',
     );
-    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const s of b.sizes) {
-      if (!s.measurement) {
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const be of b.backends) {
+      const threads = be.ready?.threads ?? '–';
+      if (be.error && be.sizes.length === 0) {
         out.push(
-          `| ${s.size} | – | – | – | – | – | – | – | – | – | – | – | skipped: ${s.skipped ?? ''} |`,
+          `| ${be.backend} | ${threads} | – | – | – | – | – | – | – | – | – | – | – | ${be.error} |`,
         );
-        continue;
       }
-      const v = summarise(s.measurement);
+      for (const s of be.sizes) {
+        if (!s.measurement) {
+          out.push(
+            `| ${be.backend} | ${threads} | ${s.size} | – | – | – | – | – | – | – | – | – | – | skipped: ${s.skipped ?? ''} |`,
+          );
+          continue;
+        }
+        const v = summarise(s.measurement);
+        out.push(
+          `| ${be.backend} | ${threads} | ${s.size} | ${s.measurement.rounds} | ${ms(v.fullMs)} | ${ms(v.fullNoPreviewMs)} | ${ms(v.bareMs)} | ` +
+            `${x2(v.fullOverBare)} | ${pct(v.previewShare)} | ${v.tensorsDelta} | ` +
+            `${v.bytesDelta} | ${mb(v.peakMB)} | ${ms(s.measurement.warmupMs)} | |`,
+        );
+      }
+    }
+    out.push('');
+  }
+
+  // Every measurement with both gradient modes, Node and browser alike.
+  const measured: { where: string; threads: number | string; m: BenchMeasurement }[] = [];
+  for (const s of r.node.speed) {
+    if (s.measurement) measured.push({ where: `Node ${s.backend}`, threads: 1, m: s.measurement });
+  }
+  for (const be of b?.backends ?? []) {
+    for (const s of be.sizes) {
+      if (s.measurement) {
+        measured.push({
+          where: `worker ${be.backend}`,
+          threads: be.ready?.threads ?? '–',
+          m: s.measurement,
+        });
+      }
+    }
+  }
+  if (measured.length) {
+    out.push('## C. New engine against the old one (same run, same rounds)', '');
+    out.push(
+      'new = the engine as shipped (conv input gradient as a forward conv with flipped kernels, Gram ' +
+        "without transposed matMuls). tfjs gradient = the same step with tfjs' Conv2DBackpropInput " +
+        "(mode 'tfjs'). old engine = that step plus the old Gram's extra cost (transposeA matMul; " +
+        "old − new Gram with gradient at the style layers' shapes, timed in the same rounds; – where " +
+        'not timed).',
+      '',
+    );
+    out.push(
+      '| where | threads | size | new full ms | tfjs-gradient full ms | old Gram extra ms | old engine ms | old engine / new | tfjs gradient / new | new bare ms |',
+    );
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const { where, threads, m } of measured) {
+      if (!m.compare) continue;
+      const v = speedup(m);
       out.push(
-        `| ${s.size} | ${s.measurement.rounds} | ${ms(v.fullMs)} | ${ms(v.fullNoPreviewMs)} | ${ms(v.bareMs)} | ` +
-          `${x2(v.fullOverBare)} | ${x2(v.previewOnOverOff)} | ${pct(v.previewShare)} | ${v.tensorsDelta} | ` +
-          `${v.bytesDelta} | ${mb(v.peakMB)} | ${ms(s.measurement.warmupMs)} | |`,
+        `| ${where} | ${threads} | ${m.height} | ${ms(v.fullMs)} | ${ms(v.tfjsFullMs)} | ${ms(v.gramExtraMs)} | ` +
+          `${m.gram ? ms(v.oldFullMs) : '–'} | ${m.gram ? x2(v.oldEngineRatio) : '–'} | ${x2(v.gradientOnlyRatio)} | ` +
+          `${ms(v.bareMs)} |`,
       );
     }
     out.push('');
+
+    out.push('## D. GFLOP/s (FLOPs counted from the layer shapes)', '');
+    out.push(
+      'FLOPs = forward + input gradient of every 3x3 conv to the deepest layer (2·H·W·Cin·Cout·9 ' +
+        'each way). matMul = a plain n×n×n tf.matMul on the same backend in the same run, best of 5.',
+      '',
+    );
+    out.push(
+      '| where | threads | size | GFLOP per pass | bare GFLOP/s | full-step GFLOP/s | matMul GFLOP/s | bare / matMul |',
+    );
+    out.push('|---|---|---|---|---|---|---|---|');
+    const matMulOf = (where: string) =>
+      measured.find((x) => x.where === where && x.m.matMul)?.m.matMul;
+    for (const { where, threads, m } of measured) {
+      const v = speedup(m);
+      const mm = matMulOf(where);
+      out.push(
+        `| ${where} | ${threads} | ${m.height} | ${v.gflop.toFixed(1)} | ${x1(v.bareGflops)} | ${x1(v.fullGflops)} | ` +
+          `${mm ? `${x1(mm.gflops)} (n=${mm.n})` : '–'} | ${mm ? pct(v.bareGflops / mm.gflops) : '–'} |`,
+      );
+    }
+    out.push('');
+
+    const modes = measured.filter((x) => x.where.startsWith('worker') && x.m.compare);
+    if (modes.length) {
+      out.push(
+        '## E. Conv input gradient per backend (what src/worker/backend.ts INPUT_GRADIENT picks)',
+        '',
+      );
+      out.push(
+        '| backend | size | forward-conv full ms | tfjs full ms | tfjs / forward-conv | faster |',
+      );
+      out.push('|---|---|---|---|---|---|');
+      for (const { where, m } of modes) {
+        const v = speedup(m);
+        const faster = v.fullMs <= v.tfjsFullMs ? m.inputGradient : m.compare!.inputGradient;
+        out.push(
+          `| ${where.replace('worker ', '')} | ${m.height} | ${ms(v.fullMs)} | ${ms(v.tfjsFullMs)} | ` +
+            `${x2(v.gradientOnlyRatio)} | ${faster} |`,
+        );
+      }
+      out.push('');
+    }
+  }
+
+  const t = r.torch;
+  if (t) {
+    out.push('## F. PyTorch CPU, same forward+backward (--torch)', '');
+    if ('skipped' in t) {
+      out.push(`Skipped: ${t.skipped}.`, '');
+    } else {
+      const tr = t.result;
+      out.push(
+        `PyTorch ${tr.torch}, ${tr.threads} thread(s) (the wasm worker's count where the browser part ran, else every core), VGG16 convs to ` +
+          `block5_conv1 with random weights, gradient w.r.t. the input only; matMul n=${tr.matMul.n}, best of 5: ` +
+          `${x1(tr.matMul.gflops)} GFLOP/s.`,
+        '',
+      );
+      out.push(
+        '| size | PyTorch fwd+bwd ms | PyTorch GFLOP/s | worker wasm bare ms | worker wasm full ms | worker full / PyTorch | worker bare / PyTorch |',
+      );
+      out.push('|---|---|---|---|---|---|---|');
+      const wasm = b?.backends.find((x) => x.backend === 'wasm');
+      for (const s of tr.sizes) {
+        const wm = wasm?.sizes.find((x) => x.size === s.size)?.measurement;
+        const v = wm ? speedup(wm) : null;
+        const flop = forwardBackwardFlops(s.size, s.size, 'block5_conv1');
+        out.push(
+          `| ${s.size} | ${ms(s.medianMs)} | ${x1(gflops(flop, s.medianMs))} | ${v ? ms(v.bareMs) : '–'} | ` +
+            `${v ? ms(v.fullMs) : '–'} | ${v ? x2(v.fullMs / s.medianMs) : '–'} | ${v ? x2(v.bareMs / s.medianMs) : '–'} |`,
+        );
+      }
+      out.push('');
+    }
   }
   if (r.notes.length) {
     out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');

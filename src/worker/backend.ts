@@ -107,14 +107,22 @@ export function activeThreads(): number {
 }
 
 /**
- * The conv input gradient each backend runs fastest (npm run bench measures both): on wasm the
- * flipped-kernel forward conv is ~10x faster than tfjs' Conv2DBackpropInput, which is a plain
- * loop there; the GPU backends' own backprop kernels are shaders of the same kind as their conv.
+ * The conv input gradient each backend runs fastest, from one `npm run bench` (2026-11-28, 2 shared
+ * cores under a load average of ~25, SwiftShader for the GPU backends; full step in each mode, same
+ * rounds, bench-results/latest.md section E):
+ * - wasm: forward-conv. Worker (2 threads) at 128 px: 9.7 s against 47.5 s with tfjs'
+ *   Conv2DBackpropInput (a plain single-threaded loop there); Node at 128 px: 10.3 s against 48.8 s.
+ * - webgl: tfjs. At 64 px: 35.0 s against 47.0 s with forward-conv (and 3.7 s against 7.1 s at
+ *   32 px in a trial run): its backprop shader beats a conv plus the extra relu-mask multiply.
+ * - webgpu: forward-conv, kept from the engine's default: this run's 32 px pass on SwiftShader's
+ *   WebGPU adapter had not finished both modes when the figures above were taken.
+ * - cpu: forward-conv, not measured (the app reaches cpu only as a last resort); tfjs' cpu
+ *   kernels for both are plain loops of the same size.
  */
 const INPUT_GRADIENT: Record<BackendName, 'forward-conv' | 'tfjs'> = {
   wasm: 'forward-conv',
   cpu: 'forward-conv',
-  webgl: 'forward-conv',
+  webgl: 'tfjs',
   webgpu: 'forward-conv',
 };
 

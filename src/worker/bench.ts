@@ -8,9 +8,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { neededLayers } from '../engine/objective';
 import { StyleTransferRun } from '../engine/run';
+import { gramMatrix } from '../engine/costs';
 import { DEFAULT_SETTINGS, type StyleSettings } from '../engine/settings';
-import { forwardBackwardSum } from '../engine/vgg16';
-import { deepestLayer } from '../model/topology';
+import {
+  forwardBackwardSum,
+  getInputGradientMode,
+  setInputGradientMode,
+  type InputGradientMode,
+} from '../engine/vgg16';
+import { type ConvLayerName, deepestLayer, layersUpTo } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
 import { pixelsToTensor } from './pixels';
 
@@ -24,6 +30,25 @@ export interface BenchRequest {
   budgetMs?: number;
   /** Defaults to DEFAULT_SETTINGS. */
   settings?: StyleSettings;
+  /** Input-gradient mode of the measured steps; defaults to the backend's (backend.ts). */
+  inputGradient?: InputGradientMode;
+  /**
+   * Also time, in each round, a full step (no preview) with this mode: 'tfjs' is the old engine's
+   * conv gradient. Its first step is a warm-up (GPU shaders compile in it).
+   */
+  compareWith?: InputGradientMode;
+  /** Also time the old Gram (transposeA matMul) against the engine's, at the style layers' shapes. */
+  gram?: boolean;
+  /** Also time a plain n x n x n matMul (the backend's reachable GFLOP/s); 0 or absent: not. */
+  matMulSize?: number;
+}
+
+/** Extra figures a request can ask for (see BenchRequest). */
+export interface BenchExtras {
+  inputGradient?: InputGradientMode;
+  compareWith?: InputGradientMode;
+  gram?: boolean;
+  matMulSize?: number;
 }
 
 export interface MemorySnapshot {
@@ -54,29 +79,51 @@ export interface BenchMeasurement {
   warmupNewTensors: number;
   /** J after the last step, to show the run really optimised something. */
   lastLoss: number;
+  /** Input-gradient mode of fullMs, fullNoPreviewMs and bareMs. */
+  inputGradient: InputGradientMode;
+  /** The same step (no preview) with the other mode, one per round (compareWith). */
+  compare?: {
+    inputGradient: InputGradientMode;
+    fullMs: number[];
+  };
+  /** Gram matrices with their gradients for every style layer, one of each per round (gram). */
+  gram?: { oldMs: number[]; newMs: number[] };
+  /** Plain matMul (matMulSize). */
+  matMul?: MatMulMeasurement;
 }
 
-export type DrawFn = (img: tf.Tensor3D) => void;
+export interface MatMulMeasurement {
+  n: number;
+  ms: number[];
+  gflops: number;
+}
+
+/** Draws the preview; async so that it can read the pixels back without dataSync (WebGPU). */
+export type DrawFn = (img: tf.Tensor3D) => Promise<void>;
 
 /**
  * The network's own cost on `img`: forward to `deepest` and the gradient back to the pixels,
  * through the same caffe preprocessing and extractFeatures the engine uses, ended by one readback.
  */
-export function bareForwardBackward(
+export async function bareForwardBackward(
   weights: Vgg16Weights,
   img: tf.Tensor3D,
   deepest: ReturnType<typeof deepestLayer>,
-): number {
+): Promise<number> {
   const g = forwardBackwardSum(weights, img, deepest);
-  const v = g.dataSync()[0];
+  const v = (await g.data())[0];
   g.dispose();
   return v;
 }
 
 /** Reads one value of `img`: waits for its computation without the cost of a full readback. */
-function syncOne(img: tf.Tensor3D): void {
-  const one = tf.slice(img, [0, 0, 0], [1, 1, 1]);
-  one.dataSync();
+async function readOne(img: tf.Tensor): Promise<void> {
+  const one = tf.slice(
+    img,
+    new Array<number>(img.rank).fill(0),
+    new Array<number>(img.rank).fill(1),
+  );
+  await one.data();
   one.dispose();
 }
 
@@ -89,29 +136,43 @@ export async function measureIterations(
   settings: StyleSettings = DEFAULT_SETTINGS,
   draw?: DrawFn,
   budgetMs = Infinity,
+  extras: BenchExtras = {},
 ): Promise<BenchMeasurement> {
   if (!(Number.isInteger(rounds) && rounds >= 1)) {
     throw new Error(`bench: rounds must be an integer >= 1, got ${rounds}`);
   }
   const deepest = deepestLayer(neededLayers(settings));
+  const backendMode = getInputGradientMode();
+  const mode = extras.inputGradient ?? backendMode;
   const t = performance.now();
+  setInputGradientMode(mode);
   const run = new StyleTransferRun(weights, content, style, settings);
   try {
     // Targets are computed in the constructor; on webgl they run when something is read back.
     const start = run.currentImage();
-    syncOne(start);
+    await readOne(start);
     start.dispose();
     const setupMs = performance.now() - t;
 
     let lastLoss = NaN;
-    const fullStep = async (withPreview: boolean): Promise<number> => {
+    const fullStep = async (withPreview: boolean, m = mode): Promise<number> => {
+      setInputGradientMode(m);
       const t0 = performance.now();
       const r = await run.step();
-      if (withPreview && draw) draw(r.image);
-      else syncOne(r.image);
+      if (withPreview && draw) await draw(r.image);
+      else await readOne(r.image);
       const ms = performance.now() - t0;
       lastLoss = r.losses.total;
       r.image.dispose();
+      setInputGradientMode(mode);
+      return ms;
+    };
+    const barePass = async (): Promise<number> => {
+      const img = run.currentImage();
+      const t0 = performance.now();
+      await bareForwardBackward(weights, img, deepest);
+      const ms = performance.now() - t0;
+      img.dispose();
       return ms;
     };
 
@@ -121,6 +182,17 @@ export async function measureIterations(
     });
     // No separate bare warm-up: its kernels are a subset of the full step's (plus a sum and its
     // gradient, tiny), and on SwiftShader one more pass costs as much as a round's third.
+    const other = extras.compareWith;
+    const compare = other ? { inputGradient: other, fullMs: [] as number[] } : undefined;
+    if (other) await fullStep(false, other);
+    const gramShapes = extras.gram
+      ? styleActivationShapes(settings, content.shape[0], content.shape[1])
+      : [];
+    const gram = extras.gram ? { oldMs: [] as number[], newMs: [] as number[] } : undefined;
+    if (gram) {
+      await gramPass(gramShapes, oldGramMatrix);
+      await gramPass(gramShapes, gramMatrix);
+    }
 
     const memoryBefore = snapshot();
     const fullMs: number[] = [];
@@ -132,12 +204,17 @@ export async function measureIterations(
       if (i > 0 && spent + spent / i > budgetMs) break;
       if (draw) fullMs.push(await fullStep(true));
       fullNoPreviewMs.push(await fullStep(false));
-      const img = run.currentImage();
-      const t0 = performance.now();
-      bareForwardBackward(weights, img, deepest);
-      bareMs.push(performance.now() - t0);
-      img.dispose();
+      bareMs.push(await barePass());
+      if (compare && other) {
+        compare.fullMs.push(await fullStep(false, other));
+      }
+      if (gram) {
+        gram.oldMs.push(await gramPass(gramShapes, oldGramMatrix));
+        gram.newMs.push(await gramPass(gramShapes, gramMatrix));
+      }
     }
+    const memoryAfter = snapshot();
+    const matMul = extras.matMulSize ? await measureMatMul(extras.matMulSize) : undefined;
     return {
       backend: tf.getBackend(),
       height: content.shape[0],
@@ -150,13 +227,100 @@ export async function measureIterations(
       fullNoPreviewMs,
       bareMs,
       memoryBefore,
-      memoryAfter: snapshot(),
+      memoryAfter,
       peakBytes: profile.peakBytes,
       warmupNewTensors: profile.newTensors,
       lastLoss,
+      inputGradient: mode,
+      compare,
+      gram,
+      matMul,
     };
   } finally {
     run.dispose();
+    setInputGradientMode(backendMode);
+  }
+}
+
+/** [height, width, channels] of each style layer's activation at an h x w image. */
+function styleActivationShapes(s: StyleSettings, h: number, w: number): [number, number, number][] {
+  const wanted = new Set<ConvLayerName>(s.styleLayers.map((l) => l.name));
+  const out: [number, number, number][] = [];
+  for (const l of layersUpTo(deepestLayer([...wanted]))) {
+    if (l.kind === 'pool') {
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+    } else if (wanted.has(l.name)) {
+      out.push([h, w, l.outChannels]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The Gram the engine used before issue #9, kept here only to measure against: X^T X through
+ * matMul's transposeA flag (10-70x slower than a plain matMul on wasm), gradient X (dG + dG^T).
+ */
+const oldGramOfColumns = tf.customGrad((...args) => {
+  const x = args[0] as tf.Tensor2D;
+  (args[1] as tf.GradSaveFunc)([x]);
+  return {
+    value: tf.matMul(x, x, true, false),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.matMul(saved[0] as tf.Tensor2D, tf.add(dy, tf.transpose(dy)) as tf.Tensor2D),
+  };
+}) as (x: tf.Tensor2D) => tf.Tensor2D;
+
+function oldGramMatrix(a: tf.Tensor): tf.Tensor2D {
+  const [h, w, c] = a.shape.slice(-3);
+  return oldGramOfColumns(tf.reshape(a, [h * w, c]));
+}
+
+/**
+ * ms for the Gram of a random activation of each shape and its gradient (of sum(G^2)), ended by one
+ * readback: what the style cost adds to a step, with one Gram implementation or the other.
+ */
+async function gramPass(
+  shapes: [number, number, number][],
+  gram: (a: tf.Tensor) => tf.Tensor2D,
+): Promise<number> {
+  const xs = shapes.map((shape) => tf.randomUniform(shape, 0, 1, 'float32', 7));
+  await Promise.all(xs.map((x) => readOne(x)));
+  const t0 = performance.now();
+  const total = tf.tidy(() =>
+    xs.reduce<tf.Scalar>(
+      (acc, x) => tf.add(acc, tf.sum(tf.grad((v: tf.Tensor) => tf.sum(tf.square(gram(v))))(x))),
+      tf.scalar(0),
+    ),
+  );
+  await total.data();
+  const ms = performance.now() - t0;
+  total.dispose();
+  tf.dispose(xs);
+  return ms;
+}
+
+/**
+ * A plain n x n x n matMul, warmed up once then timed five times, one value read back each; GFLOP/s
+ * of the fastest, as the backend's reachable peak (other load on the machine only slows it).
+ */
+export async function measureMatMul(n: number): Promise<MatMulMeasurement> {
+  const a = tf.randomUniform([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomUniform([n, n], 0, 1, 'float32', 2);
+  const once = async () => {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    await readOne(c);
+    c.dispose();
+    return performance.now() - t0;
+  };
+  try {
+    await once();
+    const ms: number[] = [];
+    for (let i = 0; i < 5; i++) ms.push(await once());
+    return { n, ms, gflops: (2 * n ** 3) / Math.min(...ms) / 1e6 };
+  } finally {
+    tf.dispose([a, b]);
   }
 }
 
@@ -212,6 +376,12 @@ export async function runBenchRequest(
       req.settings,
       draw,
       req.budgetMs,
+      {
+        inputGradient: req.inputGradient,
+        compareWith: req.compareWith,
+        gram: req.gram,
+        matMulSize: req.matMulSize,
+      },
     );
   } finally {
     content.dispose();

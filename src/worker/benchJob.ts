@@ -14,9 +14,10 @@ export async function bench(msg: Extract<ToWorker, { type: 'bench' }>): Promise<
     const state = runState();
     if (state === 'running' || state === 'starting') throw new Error('Stop the run first.');
     const { runBenchRequest } = await import('./bench');
-    const result = await runBenchRequest(weights, msg.request, (img) => {
+    // An async readback, as the live loop does: WebGPU loses its device on dataSync.
+    const result = await runBenchRequest(weights, msg.request, async (img) => {
       const [height, width] = img.shape;
-      draw({ height, width, rgb: img.dataSync() });
+      draw({ height, width, rgb: await img.data() });
     });
     post({ type: 'benchResult', requestId: msg.requestId, result, error: null });
   } catch (e) {

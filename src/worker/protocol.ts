@@ -87,8 +87,6 @@ export type ToWorker =
       style: PixelImage;
       settings: StyleSettings;
       maxIterations: number;
-      /** Starting image instead of settings.init (a history snapshot), at the content's size. */
-      initImage?: PixelImage;
     }
   | { type: 'pause' }
   | { type: 'resume' }
