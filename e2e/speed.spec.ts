@@ -35,6 +35,8 @@ test.describe('first visit', () => {
     expect(fastest.backend).toBe('wasm');
     const threads = Number(await page.getByTestId('threads').getAttribute('data-value'));
     expect(threads).toBeGreaterThan(1);
+    // The measured pass gives the time an iteration will take at the chosen size.
+    await expect(page.getByTestId('iteration-estimate')).toContainText(/about .* per iteration at/);
 
     // A returning visitor reuses the cached figures: no second measurement.
     await page.reload();

@@ -13,7 +13,7 @@ echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "== production dependencies (licences, nothing declared but unused)"
 # --pending: declared for features still being written; drop the flag once they are imported.
-node --import tsx scripts/check-deps.ts --pending @tensorflow/tfjs-backend-webgpu,webm-muxer
+node --import tsx scripts/check-deps.ts --pending @tensorflow/tfjs-backend-webgpu
 echo "== unit tests (node, tfjs cpu backend)"
 npx vitest run
 echo "== build"

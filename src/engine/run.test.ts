@@ -270,7 +270,7 @@ describe('StyleTransferRun', () => {
     ).toThrow(/missing/);
     expect(run.settings.styleLayers).toEqual(SHALLOW_SETTINGS.styleLayers); // unchanged after a refusal
     run.dispose();
-    await expect(await run.step()).rejects.toThrow(/after dispose/);
+    await expect(run.step()).rejects.toThrow(/after dispose/);
     small.dispose();
   });
 

@@ -12,6 +12,7 @@ import { WeightsPanel } from './components/WeightsPanel';
 import { BackendNotice } from './components/BackendNotice';
 import { RestoreOffer } from './history/RestoreOffer';
 import { LazyExplorer, useView, ViewNav } from './explorer/ViewSwitch';
+import { HistoryStrip } from './history/HistoryStrip';
 import './app.css';
 
 function usePaste(): void {
@@ -107,6 +108,7 @@ export function App() {
           {/* A new worker needs a canvas it can take over: the key gives it a fresh element. */}
           <PreviewCanvas key={workerGeneration} width={runWidth} height={runHeight} />
           <RunControls />
+          <HistoryStrip />
           <RunStats />
           <LossChart />
         </div>

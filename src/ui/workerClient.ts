@@ -151,7 +151,8 @@ class WorkerClient {
     this.send({ type: 'loadWeights', source }, source.kind === 'h5' ? [source.bytes] : []);
   }
 
-  start(): void {
+  /** Starts a run; `init` (e.g. a history snapshot) replaces the initial image, cover-cropped. */
+  start(init?: ImageBitmap): void {
     const s = useStore.getState();
     if (!s.content || !s.style) {
       s.setError('Pick a content image and a style image first.');
@@ -160,6 +161,7 @@ class WorkerClient {
     const size = outputSize(s.content, s.outputLongSide);
     const content = bitmapToPixels(s.content.bitmap, size);
     const style = bitmapToPixels(s.style.bitmap, size);
+    const initImage = init ? bitmapToPixels(init, size) : undefined;
     s.setError(null);
     s.resetRun();
     s.patchRun({
@@ -169,8 +171,15 @@ class WorkerClient {
       height: size.height,
     });
     this.send(
-      { type: 'start', content, style, settings: s.settings, maxIterations: s.maxIterations },
-      [content.data, style.data],
+      {
+        type: 'start',
+        content,
+        style,
+        settings: s.settings,
+        maxIterations: s.maxIterations,
+        initImage,
+      },
+      [content.data, style.data, ...(initImage ? [initImage.data] : [])],
     );
   }
 

@@ -87,6 +87,8 @@ export type ToWorker =
       style: PixelImage;
       settings: StyleSettings;
       maxIterations: number;
+      /** Starting image instead of settings.init (a history snapshot), at the content's size. */
+      initImage?: PixelImage;
     }
   | { type: 'pause' }
   | { type: 'resume' }

@@ -286,6 +286,14 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
     }
     runSettings = { ...msg.settings };
     runInputs = { content: msg.content, style: msg.style };
+    if (msg.initImage) {
+      const init = pixelsToTensor(msg.initImage);
+      try {
+        run.setImage(init);
+      } finally {
+        init.dispose();
+      }
+    }
     const first = run.currentImage();
     const rgb = (await first.data()) as Float32Array;
     first.dispose();

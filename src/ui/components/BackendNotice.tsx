@@ -1,3 +1,5 @@
+import { outputSize } from '../geometry';
+import { estimateIterationMs, formatDuration } from '../speedEstimate';
 import { useStore } from '../store';
 import { workerClient } from '../workerClient';
 
@@ -10,6 +12,8 @@ export function BackendNotice() {
   const calibration = useStore((s) => s.calibration);
   const calibrating = useStore((s) => s.calibrating);
   const weightsReady = useStore((s) => s.weights.status === 'ready');
+  const content = useStore((s) => s.content);
+  const longSide = useStore((s) => s.outputLongSide);
   if (calibrating) {
     return (
       <p className="backend" role="status" data-testid="calibrating">
@@ -19,6 +23,8 @@ export function BackendNotice() {
   }
   if (!info) return <p className="backend">Starting the compute backend…</p>;
   const own = calibration?.entries.find((e) => e.backend === info.backend);
+  const size = content ? outputSize(content, longSide) : { width: longSide, height: longSide };
+  const perIteration = estimateIterationMs(calibration, info.backend, size.width, size.height);
   return (
     <div className="backend" data-testid="backend">
       <p>
@@ -33,6 +39,12 @@ export function BackendNotice() {
           <span data-testid="pass-ms" data-value={own.ms}>
             {' '}
             · {Math.round(own.ms)} ms per forward+backward at {calibration.size} px
+          </span>
+        ) : null}
+        {perIteration != null ? (
+          <span data-testid="iteration-estimate" data-value={perIteration}>
+            {' '}
+            · about {formatDuration(perIteration)} per iteration at {size.width}×{size.height}
           </span>
         ) : null}
         {info.warning ? <span className="backend-warning"> — {info.warning}</span> : null}

@@ -1,0 +1,154 @@
+/**
+ * The history strip: snapshots during runs, kept in IndexedDB across a reload under a cap with
+ * oldest-first eviction; shown, downloaded, and used as the start of a new run.
+ */
+import { readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import extractChunks from 'png-chunks-extract';
+import { PNG } from 'pngjs';
+import { dropFile, prepareDemoRun, readValue } from './helpers';
+
+interface MemoryReport {
+  numTensors: number;
+  numBytes: number;
+}
+
+function workerMemory(page: Page): Promise<MemoryReport> {
+  return page.evaluate(() =>
+    (
+      window as unknown as { __styleDebug: { memory(): Promise<MemoryReport> } }
+    ).__styleDebug.memory(),
+  );
+}
+
+const size = (page: Page) => page.getByTestId('history-size');
+const count = async (page: Page) => Number(await size(page).getAttribute('data-count'));
+const added = async (page: Page) => Number(await size(page).getAttribute('data-added'));
+
+/** Counted straight from IndexedDB, not from the page's own figure. */
+function storedInDb(page: Page): Promise<{ count: number; bytes: number }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.open('style-transfer-history');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const all = req.result.transaction('snapshots').objectStore('snapshots').getAll();
+          all.onsuccess = () => {
+            const rows = all.result as { png: Blob }[];
+            resolve({ count: rows.length, bytes: rows.reduce((n, r) => n + r.png.size, 0) });
+            req.result.close();
+          };
+        };
+      }),
+  );
+}
+
+/** The cheapest run there is (one block of VGG16): these tests are about snapshots, not style. */
+async function setup(page: Page, iterations: number): Promise<void> {
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1', 'block2_conv1']) {
+    await page.getByRole('button', { name: `Remove ${layer}` }).click();
+  }
+  await page.getByLabel('Content layer').selectOption('block1_conv2');
+  await prepareDemoRun(page, { longSide: 64, iterations });
+}
+
+/** Whole runs of 12 iterations (a snapshot each) until `n` more snapshots were stored. */
+async function runUntilAdded(page: Page, n: number): Promise<void> {
+  const target = (await added(page)) + n;
+  while ((await added(page)) < target) {
+    await page.getByRole('button', { name: /^(Start|Restart)$/ }).click();
+    await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+    // The end snapshot lands after the state changes: wait until the page has stored it.
+    await expect.poll(() => storedInDb(page).then((s) => s.count)).toBe(await count(page));
+  }
+}
+
+test('50 snapshots, a reload, 50 more: within the cap, oldest evicted with a notice, memory flat', async ({
+  page,
+}, info) => {
+  test.setTimeout(600_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?debug');
+  await setup(page, 12);
+  await expect(size(page)).toHaveAttribute('data-count', '0');
+  const t0 = Date.now();
+
+  await runUntilAdded(page, 1);
+  const baseline = await workerMemory(page);
+  await runUntilAdded(page, 49);
+  const firstHalf = await count(page);
+  expect(firstHalf).toBeGreaterThanOrEqual(50);
+  expect(await workerMemory(page)).toEqual(baseline);
+  await expect(page.getByTestId('history-strip').getByRole('button')).toHaveCount(
+    Math.min(firstHalf, 60),
+  );
+
+  await page.reload();
+  await expect(size(page)).toHaveAttribute('data-count', String(Math.min(firstHalf, 60)));
+  await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
+  // Settings persist across the reload; images do not.
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  console.log(`first half: ${firstHalf} snapshots in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  await runUntilAdded(page, 1);
+  const afterReload = await workerMemory(page);
+  await runUntilAdded(page, 49);
+  expect(await workerMemory(page)).toEqual(afterReload);
+
+  // Within the cap (60 snapshots, 64 MB), the page's figure matches IndexedDB, and it said so.
+  const db = await storedInDb(page);
+  expect(db.count).toBe(60);
+  expect(await count(page)).toBe(60);
+  expect(Number(await size(page).getAttribute('data-bytes'))).toBe(db.bytes);
+  expect(db.bytes).toBeLessThan(64 * 2 ** 20);
+  await expect(size(page)).toContainText(
+    `60 snapshots · ${(db.bytes / 1e6).toFixed(1)} MB in IndexedDB`,
+  );
+  await expect(page.getByTestId('history-notice')).toContainText(/History is full .* removed the/);
+  console.log(`both halves: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const report = `IndexedDB: ${db.count} snapshots, ${db.bytes} bytes; tf.memory after reload ${JSON.stringify(afterReload)}`;
+  info.annotations.push({ type: 'history', description: report });
+  console.log(report);
+  expect(errors).toEqual([]);
+});
+
+test('a snapshot shows large, downloads with its settings, and starts a new run from its image', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await setup(page, 12);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  const thumb = page.getByRole('button', { name: 'Show snapshot at iteration 12' });
+  await thumb.click();
+  const view = page.getByTestId('history-view');
+  await expect(view).toContainText('Iteration 12 · 64×48 px · content.png + style.png');
+
+  const downloadEvent = page.waitForEvent('download');
+  await view.getByRole('button', { name: 'Download snapshot' }).click();
+  const download = await downloadEvent;
+  expect(download.suggestedFilename()).toBe('stylized-content-style-64x48-it12.png');
+  const bytes = readFileSync(await download.path());
+  expect([PNG.sync.read(bytes).width, PNG.sync.read(bytes).height]).toEqual([64, 48]);
+  expect(extractChunks(new Uint8Array(bytes)).some((c) => c.name === 'tEXt')).toBe(true);
+
+  // One iteration from the usual start against one from the 12-iteration snapshot: the snapshot
+  // is much further along, so its loss after one step is lower.
+  await page.getByLabel('Iterations').fill('1');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  const fresh = await readValue(page, 'loss-total');
+  // The snapshot stays selected while other runs come and go.
+  await expect(view).toContainText('Iteration 12 ·');
+  await view.getByRole('button', { name: 'New run from this image' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  await expect(page.getByTestId('iteration')).toHaveAttribute('data-value', '1');
+  const fromSnapshot = await readValue(page, 'loss-total');
+  console.log(`J after one step: fresh ${fresh}, from the iteration-12 snapshot ${fromSnapshot}`);
+  expect(fromSnapshot).toBeLessThan(0.7 * fresh);
+});

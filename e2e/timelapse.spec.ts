@@ -1,0 +1,139 @@
+/** Time-lapse export of a run's snapshots: WebM with WebCodecs, animated PNG without. */
+import { readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import extractChunks from 'png-chunks-extract';
+import { PNG } from 'pngjs';
+import { dropFile, prepareDemoRun } from './helpers';
+
+/** EBML variable-length integer at `at`: its length and value (marker bit kept for IDs). */
+function vint(b: Uint8Array, at: number, keepMarker: boolean): { len: number; value: number } {
+  let len = 1;
+  while (len <= 8 && !(b[at] & (0x80 >> (len - 1)))) len++;
+  let value = keepMarker ? b[at] : b[at] & (0xff >> len);
+  for (let k = 1; k < len; k++) value = value * 256 + b[at + k];
+  return { len, value };
+}
+
+/** Big-endian unsigned integer in b[from, to). */
+function uint(b: Uint8Array, from: number, to: number): number {
+  let v = 0;
+  for (let k = from; k < to; k++) v = v * 256 + b[k];
+  return v;
+}
+
+const EBML_HEADER = 0x1a45dfa3;
+const SEGMENT = 0x18538067;
+const CLUSTER = 0x1f43b675;
+const SIMPLE_BLOCK = 0xa3;
+const BLOCK_GROUP = 0xa0;
+const DOC_TYPE = 0x4282;
+const PIXEL_WIDTH = 0xb0;
+const PIXEL_HEIGHT = 0xba;
+const TRACKS = 0x1654ae6b;
+const TRACK_ENTRY = 0xae;
+const VIDEO = 0xe0;
+const MASTERS = new Set([EBML_HEADER, SEGMENT, CLUSTER, TRACKS, TRACK_ENTRY, VIDEO, BLOCK_GROUP]);
+
+/** Walks the WebM's elements: the doc type, the frame size, and the number of video blocks. */
+function readWebm(b: Uint8Array): {
+  docType: string;
+  width: number;
+  height: number;
+  frames: number;
+} {
+  const out = { docType: '', width: 0, height: 0, frames: 0 };
+  const walk = (from: number, to: number) => {
+    let at = from;
+    while (at < to) {
+      const id = vint(b, at, true);
+      const size = vint(b, at + id.len, false);
+      const body = at + id.len + size.len;
+      // An unknown size (all ones) runs to the end of the parent.
+      const end = size.value === 2 ** (7 * size.len) - 1 ? to : body + size.value;
+      if (MASTERS.has(id.value)) walk(body, end);
+      else if (id.value === DOC_TYPE) out.docType = new TextDecoder().decode(b.subarray(body, end));
+      else if (id.value === PIXEL_WIDTH) out.width = uint(b, body, end);
+      else if (id.value === PIXEL_HEIGHT) out.height = uint(b, body, end);
+      else if (id.value === SIMPLE_BLOCK) out.frames++;
+      at = end;
+    }
+  };
+  walk(0, b.length);
+  return out;
+}
+
+async function runWithSnapshots(page: Page): Promise<number> {
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1', 'block2_conv1']) {
+    await page.getByRole('button', { name: `Remove ${layer}` }).click();
+  }
+  await page.getByLabel('Content layer').selectOption('block1_conv2');
+  await prepareDemoRun(page, { longSide: 64, iterations: 12 });
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  // The end snapshot is stored just after the run ends.
+  await expect(page.getByRole('button', { name: 'Show snapshot at iteration 12' })).toBeVisible();
+  const n = await page.getByTestId('history-strip').getByRole('button').count();
+  expect(n).toBeGreaterThanOrEqual(3);
+  return n;
+}
+
+async function exportIt(page: Page, format: string, frames: number) {
+  const button = page.getByRole('button', {
+    name: `Export time-lapse (${format}, ${frames} frames)`,
+  });
+  // Every value the progress bar shows, as the page commits it.
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { __progress: number[] }).__progress = seen;
+    new MutationObserver(() => {
+      const bar = document.querySelector<HTMLProgressElement>('[data-testid="timelapse-progress"]');
+      if (bar && seen.at(-1) !== bar.value) seen.push(bar.value);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  const downloadEvent = page.waitForEvent('download');
+  await button.click();
+  const download = await downloadEvent;
+  await expect(page.getByTestId('timelapse-progress')).toHaveCount(0);
+  const progress = await page.evaluate(
+    () => (window as unknown as { __progress: number[] }).__progress,
+  );
+  // The bar counted the frames up to the last one.
+  expect(progress.length).toBeGreaterThanOrEqual(2);
+  expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  expect(progress.at(-1)).toBe(frames);
+  return download;
+}
+
+test('the run exports as a WebM with one frame per snapshot', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/');
+  const frames = await runWithSnapshots(page);
+  const download = await exportIt(page, 'WebM', frames);
+  expect(download.suggestedFilename()).toBe(`timelapse-content-style-64x48-${frames}frames.webm`);
+  const bytes = new Uint8Array(readFileSync(await download.path()));
+  expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+  const webm = readWebm(bytes);
+  console.log(`WebM: ${bytes.length} bytes, ${JSON.stringify(webm)}`);
+  expect(webm).toEqual({ docType: 'webm', width: 64, height: 48, frames });
+});
+
+test('without WebCodecs the run exports as an animated PNG', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.addInitScript(() => {
+    delete (window as { VideoEncoder?: unknown }).VideoEncoder;
+  });
+  await page.goto('/');
+  const frames = await runWithSnapshots(page);
+  const download = await exportIt(page, 'animated PNG', frames);
+  expect(download.suggestedFilename()).toBe(`timelapse-content-style-64x48-${frames}frames.png`);
+  const bytes = new Uint8Array(readFileSync(await download.path()));
+  const chunks = extractChunks(bytes);
+  const actl = chunks.find((c) => c.name === 'acTL')!;
+  expect(new DataView(actl.data.buffer, actl.data.byteOffset).getUint32(0)).toBe(frames);
+  expect(chunks.filter((c) => c.name === 'fcTL')).toHaveLength(frames);
+  // Viewers without APNG support show the first frame: still a valid 64x48 PNG.
+  const still = PNG.sync.read(Buffer.from(bytes));
+  expect([still.width, still.height]).toEqual([64, 48]);
+});

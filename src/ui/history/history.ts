@@ -1,0 +1,247 @@
+/**
+ * The history of runs: snapshots taken every N iterations (about SNAPSHOTS_PER_RUN per run), when
+ * a run pauses and when it ends, kept in IndexedDB (./snapshotDb) and shown as a strip of
+ * thumbnails. Watches the page's store for the run's progress and asks the worker for the image.
+ */
+import { create } from 'zustand';
+import { useStore, type RunInfo } from '../store';
+import { workerClient } from '../workerClient';
+import { saveBytes } from '../imagePixels';
+import { downloadName } from '../geometry';
+import { embedRunRecord } from './pngSettings';
+import { currentRunRecord } from './restore';
+import { encodeTimelapse, FRAME_MS } from './timelapse';
+import { fileStem } from '../geometry';
+import { SnapshotDb, type Snapshot, type SnapshotReason } from './snapshotDb';
+
+export const SNAPSHOTS_PER_RUN = 12;
+
+/** Iterations between cadence snapshots for a budget of `maxIterations`. */
+export function snapshotEvery(maxIterations: number): number {
+  return Math.max(1, Math.round(maxIterations / SNAPSHOTS_PER_RUN));
+}
+
+export interface HistoryItem extends Snapshot {
+  /** Object URL of the PNG, for the thumbnail and the large view. */
+  url: string;
+}
+
+interface HistoryState {
+  status: 'loading' | 'ready' | 'unavailable';
+  items: HistoryItem[];
+  selectedId: number | null;
+  storedBytes: number;
+  /** Whole-origin storage in use (weights included), when the browser says. */
+  originUsage: number | null;
+  notice: string | null;
+  error: string | null;
+  /** Snapshots stored since the page loaded (evicted ones included). */
+  added: number;
+  /** Frames encoded so far while a time-lapse is being made. */
+  timelapse: { done: number; total: number } | null;
+}
+
+export const useHistory = create<HistoryState>(() => ({
+  status: 'loading',
+  items: [],
+  selectedId: null,
+  storedBytes: 0,
+  originUsage: null,
+  notice: null,
+  error: null,
+  added: 0,
+  timelapse: null,
+}));
+
+let db: SnapshotDb | null = null;
+/** Snapshots are taken one at a time, in order. */
+let chain: Promise<void> = Promise.resolve();
+let current: { runId: string; every: number; taken: Set<number> } | null = null;
+
+function withUrl(s: Snapshot): HistoryItem {
+  return { ...s, url: URL.createObjectURL(s.png) };
+}
+
+async function refreshUsage(): Promise<void> {
+  const items = useHistory.getState().items;
+  const storedBytes = items.reduce((n, s) => n + s.bytes, 0);
+  let originUsage: number | null = null;
+  try {
+    originUsage = (await navigator.storage?.estimate?.())?.usage ?? null;
+  } catch {
+    // Not reported by this browser: the history's own figure stays.
+  }
+  useHistory.setState({ storedBytes, originUsage });
+}
+
+/** Opens the store, shows what it holds and starts watching runs. Safe to call more than once. */
+export async function initHistory(): Promise<void> {
+  if (db) return;
+  try {
+    db = await SnapshotDb.open();
+  } catch (e) {
+    useHistory.setState({
+      status: 'unavailable',
+      error: `History is off: IndexedDB could not be opened (${(e as Error).message}).`,
+    });
+    return;
+  }
+  const items = (await db.list()).map(withUrl);
+  useHistory.setState({ status: 'ready', items });
+  void refreshUsage();
+  useStore.subscribe((s, prev) => onRun(s.run, prev.run));
+}
+
+function onRun(run: RunInfo, prev: RunInfo): void {
+  if (run.state === 'starting' && prev.state !== 'starting') {
+    current = {
+      runId: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      every: snapshotEvery(run.maxIterations),
+      taken: new Set(),
+    };
+    return;
+  }
+  if (!current) return;
+  if (run.state === 'running' && run.iteration !== prev.iteration && run.iteration > 0) {
+    if (run.iteration % current.every === 0) snapshot('cadence');
+  }
+  if (run.state !== prev.state) {
+    if (run.state === 'paused') snapshot('pause');
+    if (run.state === 'done' || run.state === 'stopped') snapshot('end');
+  }
+}
+
+/** Takes a snapshot of the worker's current image (a stage's end is one too: 'stage'). */
+export function snapshot(reason: SnapshotReason): void {
+  const run = current;
+  if (!run || !db) return;
+  chain = chain.then(() => take(run, reason)).catch(() => undefined);
+}
+
+async function take(run: NonNullable<typeof current>, reason: SnapshotReason): Promise<void> {
+  if (!db) return;
+  let reply;
+  try {
+    reply = await workerClient.capture();
+  } catch {
+    return; // no image yet, or the worker was replaced: nothing to keep
+  }
+  // The iteration the worker had drawn; the same image is kept once.
+  if (reply.iteration === 0 || run.taken.has(reply.iteration)) return;
+  run.taken.add(reply.iteration);
+  const record = currentRunRecord(reply.iteration);
+  const png = embedRunRecord(new Uint8Array(reply.png), record);
+  const s = useStore.getState();
+  try {
+    const { snapshot: added, evicted } = await db.add({
+      runId: run.runId,
+      iteration: reply.iteration,
+      reason,
+      width: reply.width,
+      height: reply.height,
+      png: new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }),
+      record,
+      contentName: s.content?.name ?? 'content',
+      styleName: s.style?.name ?? 'style',
+    });
+    const gone = new Set(evicted.map((e) => e.id));
+    const h = useHistory.getState();
+    for (const item of h.items) if (gone.has(item.id)) URL.revokeObjectURL(item.url);
+    useHistory.setState({
+      items: [...h.items.filter((i) => !gone.has(i.id)), withUrl(added)],
+      added: h.added + 1,
+      selectedId: h.selectedId !== null && gone.has(h.selectedId) ? null : h.selectedId,
+      ...(evicted.length > 0
+        ? {
+            notice:
+              `History is full (${db.cap.maxCount} snapshots or ${(db.cap.maxBytes / 2 ** 20).toFixed(0)} MB): ` +
+              `removed the ${evicted.length === 1 ? 'oldest snapshot' : `${evicted.length} oldest snapshots`}.`,
+          }
+        : {}),
+    });
+  } catch (e) {
+    useHistory.setState({ error: `A snapshot could not be stored: ${(e as Error).message}` });
+  }
+  await refreshUsage();
+}
+
+export function select(id: number | null): void {
+  useHistory.setState({ selectedId: id });
+}
+
+function item(id: number): HistoryItem | undefined {
+  return useHistory.getState().items.find((i) => i.id === id);
+}
+
+export async function downloadSnapshot(id: number): Promise<void> {
+  const it = item(id);
+  if (!it) return;
+  const name = downloadName(it.contentName, it.styleName, it, it.iteration);
+  saveBytes(await it.png.arrayBuffer(), name, 'image/png');
+}
+
+/** A new run with the current settings that starts from the snapshot's image. */
+export async function startFromSnapshot(id: number): Promise<void> {
+  const it = item(id);
+  if (!it) return;
+  const bitmap = await createImageBitmap(it.png);
+  try {
+    workerClient.start(bitmap);
+  } finally {
+    bitmap.close();
+  }
+}
+
+export async function deleteSnapshot(id: number): Promise<void> {
+  const it = item(id);
+  if (!it || !db) return;
+  await db.delete(id);
+  URL.revokeObjectURL(it.url);
+  const h = useHistory.getState();
+  useHistory.setState({
+    items: h.items.filter((i) => i.id !== id),
+    selectedId: h.selectedId === id ? null : h.selectedId,
+  });
+  await refreshUsage();
+}
+
+export async function clearHistory(): Promise<void> {
+  if (!db) return;
+  await db.clear();
+  for (const i of useHistory.getState().items) URL.revokeObjectURL(i.url);
+  useHistory.setState({ items: [], selectedId: null, notice: null });
+  await refreshUsage();
+}
+
+/** The run a time-lapse shows: the selected snapshot's, else the newest one's. */
+export function timelapseRun(h: Pick<HistoryState, 'items' | 'selectedId'>): HistoryItem[] {
+  const anchor = h.items.find((i) => i.id === h.selectedId) ?? h.items.at(-1);
+  if (!anchor) return [];
+  return h.items
+    .filter((i) => i.runId === anchor.runId)
+    .sort((a, b) => a.iteration - b.iteration || a.id - b.id);
+}
+
+/** Encodes the run's snapshots as a time-lapse (WebM, or APNG without WebCodecs) and saves it. */
+export async function exportTimelapse(): Promise<void> {
+  const frames = timelapseRun(useHistory.getState());
+  if (frames.length === 0 || useHistory.getState().timelapse) return;
+  // The output's size: the last snapshot (earlier coarse stages are scaled up to it).
+  const { width, height, contentName, styleName } = frames[frames.length - 1];
+  useHistory.setState({ timelapse: { done: 0, total: frames.length } });
+  try {
+    const file = await encodeTimelapse(
+      frames.map((f) => f.png),
+      {
+        width,
+        height,
+        frameMs: FRAME_MS,
+        onProgress: (done, total) => useHistory.setState({ timelapse: { done, total } }),
+      },
+    );
+    const name = `timelapse-${fileStem(contentName)}-${fileStem(styleName)}-${width}x${height}-${frames.length}frames.${file.extension}`;
+    saveBytes(file.bytes.slice().buffer as ArrayBuffer, name, file.mime);
+  } finally {
+    useHistory.setState({ timelapse: null });
+  }
+}
