@@ -113,9 +113,9 @@ export function activeThreads(): number {
  * - wasm: forward-conv. Worker (2 threads) at 128 px: 9.7 s against 47.5 s with tfjs'
  *   Conv2DBackpropInput (a plain single-threaded loop there); Node at 128 px: 10.3 s against 48.8 s.
  * - webgl: tfjs. At 64 px: 35.0 s against 47.0 s with forward-conv (and 3.7 s against 7.1 s at
- *   32 px in a trial run): its backprop shader beats a conv plus the extra relu-mask multiply.
- * - webgpu: forward-conv, kept from the engine's default: this run's 32 px pass on SwiftShader's
- *   WebGPU adapter had not finished both modes when the figures above were taken.
+ *   32 px in a trial run). Noisy: the same run's forward-conv step with the preview took 22.6 s;
+ *   a hardware GPU may rank them otherwise, so re-measure there.
+ * - webgpu: tfjs. At 32 px on SwiftShader's WebGPU adapter: 35.5 s against 46.3 s.
  * - cpu: forward-conv, not measured (the app reaches cpu only as a last resort); tfjs' cpu
  *   kernels for both are plain loops of the same size.
  */
@@ -123,7 +123,7 @@ const INPUT_GRADIENT: Record<BackendName, 'forward-conv' | 'tfjs'> = {
   wasm: 'forward-conv',
   cpu: 'forward-conv',
   webgl: 'tfjs',
-  webgpu: 'forward-conv',
+  webgpu: 'tfjs',
 };
 
 export async function trySetBackend(name: BackendName): Promise<boolean> {
