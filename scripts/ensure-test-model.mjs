@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'public/models/vgg16-demo');
+// The recipe the generator writes (DEMO_RECIPE_NAME in src/model/demo/recipe.ts): a model made by
+// an older recipe is replaced.
+const RECIPE = 'demo-vgg16 v2';
 
 function isComplete() {
   try {
@@ -21,7 +24,10 @@ function isComplete() {
       (s, p) => s + (existsSync(join(dir, p)) ? statSync(join(dir, p)).size : -Infinity),
       0,
     );
-    return json.userDefinedMetadata?.label === 'demo' && specs.length === 26 && have === want;
+    const meta = json.userDefinedMetadata;
+    return (
+      meta?.label === 'demo' && meta.recipe?.name === RECIPE && specs.length === 26 && have === want
+    );
   } catch {
     return false;
   }

@@ -1,12 +1,17 @@
 /**
- * Writes the demo/test VGG16: seeded random (untrained) weights for the whole network, in the
- * app's model format, labelled 'demo'. Same seed, same bytes.
+ * Writes the demo/test VGG16 in the app's model format, labelled 'demo': untrained weights built by
+ * src/model/demo/recipe.ts (a readable first-layer filter bank, random orthogonal deeper layers,
+ * every channel calibrated on the bundled sample images). Same seed, same bytes.
  *   node --import tsx scripts/generate-test-model.ts [--out dir] [--seed n]
  */
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
-import { randomVgg16Weights } from '../src/model/randomWeights';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { resizeToCover } from '../src/engine/preprocess';
+import { buildDemoWeights, type CalibrationImage } from '../src/model/demo/recipe';
 import { encodeModel, type EncodedModel } from '../src/model/format';
+import { readPng, SAMPLE_CONTENT, SAMPLE_STYLE } from './bench/inputs';
 import { writeModelDirAtomic } from './write-model-dir';
 
 export const DEMO_SEED = 1;
@@ -14,20 +19,46 @@ export const DEMO_MODEL_DIR = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '../public/models/vgg16-demo',
 );
+/** The calibration images: the bundled samples, cover-cropped to this square size. */
+export const CALIBRATION_SIZE = 128;
 
-export function encodeDemoModel(seed = DEMO_SEED): EncodedModel {
-  return encodeModel(randomVgg16Weights(seed), {
-    label: 'demo',
-    source: `randomVgg16Weights (He-normal kernels, zero biases), seed ${seed}; untrained`,
-    seed,
+function calibrationImages(): CalibrationImage[] {
+  return [SAMPLE_CONTENT, SAMPLE_STYLE].map((path) => {
+    const full = readPng(path);
+    const image = resizeToCover(full, CALIBRATION_SIZE, CALIBRATION_SIZE);
+    full.dispose();
+    return { name: `public/samples/${basename(path)}`, image };
   });
+}
+
+/**
+ * Builds and encodes the demo model. Runs on tfjs' wasm backend (fast in Node, and one fixed
+ * backend keeps the calibration's numbers, hence the bytes, the same from run to run); the
+ * previous backend is restored afterwards.
+ */
+export async function encodeDemoModel(seed = DEMO_SEED): Promise<EncodedModel> {
+  const previous = tf.getBackend();
+  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not start');
+  const images = calibrationImages();
+  try {
+    const { raw, recipe } = buildDemoWeights(seed, images);
+    return encodeModel(raw, {
+      label: 'demo',
+      source: `${recipe.name} (src/model/demo/recipe.ts), seed ${seed}; untrained`,
+      seed,
+      recipe,
+    });
+  } finally {
+    tf.dispose(images.map((c) => c.image));
+    if (previous && previous !== 'wasm') await tf.setBackend(previous);
+  }
 }
 
 export async function generateDemoModel(
   outDir = DEMO_MODEL_DIR,
   seed = DEMO_SEED,
 ): Promise<EncodedModel> {
-  const model = encodeDemoModel(seed);
+  const model = await encodeDemoModel(seed);
   await writeModelDirAtomic(outDir, model);
   return model;
 }

@@ -29,7 +29,8 @@ export function loadDemoWeights(): RawVgg16Weights {
   return decodeModel(json, shards);
 }
 
-function readPng(path: string): tf.Tensor3D {
+/** A PNG file as RGB 0..255 [H, W, 3] float32 (alpha dropped). */
+export function readPng(path: string): tf.Tensor3D {
   const png = PNG.sync.read(readFileSync(path));
   return tf.tidy(() =>
     tf

@@ -25,6 +25,8 @@ export interface ModelProvenance {
   source: string;
   /** Seed of generated (demo) weights. */
   seed?: number;
+  /** How generated (demo) weights were made, step by step (see src/model/demo/recipe.ts). */
+  recipe?: object;
 }
 
 export interface WeightSpec {

@@ -19,7 +19,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Fills `out` with N(0, std^2) draws (Box-Muller, both outputs used). */
-function fillNormal(out: Float32Array, std: number, rand: () => number): void {
+export function fillNormal(out: Float32Array, std: number, rand: () => number): void {
   for (let i = 0; i < out.length; i += 2) {
     const u1 = 1 - rand(); // (0, 1]: log stays finite
     const u2 = rand();
