@@ -65,6 +65,8 @@ export type ToExplorer =
     };
 
 export type FromExplorer =
+  /** Start-up steps, so the page can say where loading stands. */
+  | { type: 'starting'; step: 'backend' | 'weights' | 'tensors'; loaded?: number; total?: number }
   | { type: 'ready'; backend: BackendName; label: ExplorerWeights }
   | { type: 'receptiveFields'; fields: Record<ConvLayerName, ReceptiveFieldInfo> }
   | { type: 'progress'; requestId: number; done: number; total: number }

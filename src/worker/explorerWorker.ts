@@ -41,9 +41,19 @@ function needWeights(): Vgg16Weights {
 
 async function init(msg: Extract<ToExplorer, { type: 'init' }>): Promise<void> {
   try {
+    post({ type: 'starting', step: 'backend' });
     const pick = await activateBackend(msg.backend, null);
+    post({ type: 'starting', step: 'weights', loaded: 0, total: 0 });
     const baseUrl = new URL(import.meta.env.BASE_URL + 'models/', self.location.origin);
-    const loaded = await loadWeights({ kind: msg.weights }, { baseUrl });
+    const loaded = await loadWeights(
+      { kind: msg.weights },
+      {
+        baseUrl,
+        onProgress: (p) =>
+          post({ type: 'starting', step: 'weights', loaded: p.loaded, total: p.total }),
+      },
+    );
+    post({ type: 'starting', step: 'tensors' });
     raw = loaded.raw;
     weights = toTensors(raw);
     post({ type: 'ready', backend: pick.backend, label: loaded.label });

@@ -43,7 +43,7 @@ function WorkerLine() {
   if (worker.status !== 'ready') {
     return (
       <p role="status" data-testid="explorer-status">
-        Loading VGG16 into the explorer worker…
+        Loading VGG16 into the explorer worker{worker.step ? `: ${worker.step}` : ''}…
       </p>
     );
   }

@@ -113,6 +113,17 @@ class ExplorerClient {
   private receive(msg: FromExplorer): void {
     const st = useExplorer.getState();
     switch (msg.type) {
+      case 'starting': {
+        const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+        const step =
+          msg.step === 'backend'
+            ? 'starting the compute backend'
+            : msg.step === 'weights'
+              ? `reading the weights${msg.total ? ` (${mb(msg.loaded ?? 0)} of ${mb(msg.total)} MB)` : ''}`
+              : 'putting the weights on the backend';
+        st.setWorker({ status: 'starting', step });
+        break;
+      }
       case 'ready':
         st.setWorker({ status: 'ready', backend: msg.backend, label: msg.label });
         break;

@@ -36,6 +36,8 @@ export interface SearchResult {
 
 export interface ExplorerWorkerStatus {
   status: 'off' | 'starting' | 'ready' | 'error';
+  /** While starting: what it is doing (backend, reading weights with bytes, making tensors). */
+  step?: string;
   backend?: BackendName;
   label?: 'pretrained' | 'demo';
   message?: string;
