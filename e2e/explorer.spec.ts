@@ -30,9 +30,8 @@ async function canvasData(canvas: Locator): Promise<string> {
 
 /** The page on webgl with the demo weights and the fixture pair, explorer open and ready. */
 async function openExplorer(page: Page): Promise<void> {
-  // WebGL for both workers, remembered from a previous visit: wasm's threaded build (chosen since
-  // the page is cross-origin isolated) cannot start its blob: pthread workers under the page's CSP
-  // (worker-src 'self') and hangs at backend start.
+  // Both workers on WebGL (remembered from a previous visit): written when wasm's threaded build
+  // could not start under the page's CSP; the style view's own tests cover Auto.
   await page.addInitScript(() => {
     if (!localStorage.getItem('style-transfer-settings')) {
       const saved = { state: { backend: 'webgl' }, version: 1 };
@@ -139,7 +138,7 @@ test('explore: pool, top nine at the receptive field, first-layer filters', asyn
 
 // fixme: passed once (4.8 min, in one test with the search, load average ~14), but on the shared
 // 2-core machine at load ~23 the two WebGL workers on one software renderer ran out of 10 min
-// after the heatmaps had appeared. Re-enable once auto picks wasm again (see openExplorer).
+// after the heatmaps had appeared. To retry on wasm (Auto), now that its threads start.
 test.fixme('explore: the Gram heatmaps of a run change between two iterations', async ({
   page,
 }) => {
