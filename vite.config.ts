@@ -3,6 +3,8 @@ import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { tfjsWasmThreads } from './scripts/vite/tfjsWasmThreads';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Content-Security-Policy of the built app: only its own files; wasm may compile (tfjs-wasm,
@@ -38,6 +40,37 @@ function cspMetaTag(): Plugin {
         injectTo: 'head-prepend',
       },
     ],
+  };
+}
+
+/**
+ * models/index.json: the model folders under public/models that hold a model.json. The page reads
+ * it before probing a model, so a visit without pretrained weights logs no 404 (loader.ts).
+ * Built into dist, and computed per request in dev (where `npm run weights` may add one live).
+ */
+function modelsIndex(): Plugin {
+  let publicDir = 'public';
+  const index = () => {
+    const dir = join(publicDir, 'models');
+    const models = existsSync(dir)
+      ? readdirSync(dir).filter((d) => existsSync(join(dir, d, 'model.json')))
+      : [];
+    return JSON.stringify({ models });
+  };
+  return {
+    name: 'models-index',
+    configResolved: (c) => {
+      publicDir = c.publicDir;
+    },
+    configureServer: (server) => {
+      server.middlewares.use('/models/index.json', (_req, res) => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(index());
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'models/index.json', source: index() });
+    },
   };
 }
 
@@ -92,7 +125,7 @@ const pwa = VitePWA({
 });
 
 export default defineConfig({
-  plugins: [react(), cspMetaTag(), tfjsWasmThreads(), pwa],
+  plugins: [react(), cspMetaTag(), tfjsWasmThreads(), modelsIndex(), pwa],
   preview: { headers: { 'Content-Security-Policy': CSP_HEADER, ...ISOLATION_HEADERS } },
   server: { headers: ISOLATION_HEADERS },
   // No client-side routing: a missing file must be a 404 (e.g. model.json before \`npm run weights\`),

@@ -120,7 +120,55 @@ export async function prepareDemoRun(
   opts: { longSide: number; iterations: number },
 ): Promise<void> {
   await page.getByLabel('Output long side (px)').fill(String(opts.longSide));
+  await page.getByLabel('Output long side (px)').press('Enter');
   await page.getByLabel('Iterations').fill(String(opts.iterations));
-  await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
-  await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel('Iterations').press('Enter');
+  await useDemoWeights(page);
+}
+
+/**
+ * Makes sure the demo weights are in use: the page falls back to them by itself when the server
+ * has no pretrained ones (as here); where it has, the button switches.
+ */
+export async function useDemoWeights(page: Page): Promise<void> {
+  const label = page.getByTestId('demo-label');
+  const button = page.getByRole('button', { name: 'Use demo weights (untrained, random)' });
+  await expect(label.or(button.and(page.locator(':enabled')))).toBeVisible({ timeout: 120_000 });
+  if (!(await label.isVisible())) await button.click();
+  await expect(label).toBeVisible({ timeout: 120_000 });
+}
+
+/** Presses Start (or Restart) and, when the page asks whether to drop the current result, agrees. */
+export async function startRun(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: /^(Start|Restart)$/ });
+  const asks = (await button.textContent()) === 'Restart' && (await iteration(page)) > 0;
+  await button.click();
+  if (asks) await page.getByRole('button', { name: 'Restart from scratch' }).click();
+}
+
+/** Clears a text field and types `text` key by key, as a person does, then commits with Enter. */
+export async function typeInto(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.press('Backspace');
+  await field.pressSequentially(text);
+  await field.press('Enter');
+}
+
+/** WCAG contrast ratio of an element's text colour on its own background colour. */
+export async function textContrast(target: Locator): Promise<number> {
+  return target.evaluate((el) => {
+    const cs = getComputedStyle(el);
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const a = lum(rgb(cs.color));
+    const b = lum(rgb(cs.backgroundColor));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
 }

@@ -3,7 +3,7 @@
  * wasm binaries, the weights come from IndexedDB, and a run works with no network at all.
  */
 import { test, expect } from '@playwright/test';
-import { dropFile, prepareDemoRun, waitForIteration } from './helpers';
+import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
 
 test('visit once, go offline, reload: the page is served by the service worker and runs three iterations', async ({
   page,
@@ -50,7 +50,7 @@ test('visit once, go offline, reload: the page is served by the service worker a
     await page.getByRole('button', { name: `Remove ${layer}` }).click();
   }
   await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 3, 180_000);
   await expect(page.getByTestId('run-state')).toHaveText('done');
   await expect(page.getByRole('alert')).toHaveCount(0);

@@ -13,6 +13,7 @@ import {
   readValue,
   recordLongTasks,
   waitForIteration,
+  startRun,
 } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -33,7 +34,7 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
 
   await prepareDemoRun(page, { longSide: 64, iterations: 200 });
   const runStart = await page.evaluate(() => performance.now());
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('running');
 
   // The preview changes over three iterations while the counter advances.
@@ -61,6 +62,7 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
   expect(ratioBefore).toBeCloseTo(40, 3);
   const styleBefore = await readValue(page, 'loss-style');
   await page.getByLabel('Style weight β value').fill('4000');
+  await page.getByLabel('Style weight β value').press('Enter');
   await expect(page.getByTestId('applied-beta')).toHaveText('applied: 4000');
   const appliedAt = await iteration(page);
   await waitForIteration(page, appliedAt + 1);
@@ -84,12 +86,14 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
   // A non-finite loss pauses the run with a message and keeps the last finite image.
   const finiteAt = await iteration(page);
   await page.getByLabel('Style weight β value').fill('1e300');
+  await page.getByLabel('Style weight β value').press('Enter');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
   await expect(page.getByText(/paused and kept the last finite image/)).toBeVisible();
   const nanPausedAt = await iteration(page);
   expect(nanPausedAt).toBeGreaterThanOrEqual(finiteAt);
   expect(Number.isFinite(await readValue(page, 'loss-total'))).toBe(true);
   await page.getByLabel('Style weight β value').fill('40');
+  await page.getByLabel('Style weight β value').press('Enter');
 
   // Stop ends the run.
   await page.getByRole('button', { name: 'Stop' }).click();
@@ -127,15 +131,19 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
 test('settings survive a reload', async ({ page }) => {
   await page.goto('/');
   await page.getByLabel('Content weight α value').fill('25');
+  await page.getByLabel('Content weight α value').press('Enter');
   // Keyboard on the (log-scale) slider: one step is a hundredth of a decade.
   await page.getByLabel('Content weight α', { exact: true }).focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByLabel('Content weight α value')).toHaveValue('25.7');
   await page.getByLabel('Iterations').fill('7');
+  await page.getByLabel('Iterations').press('Enter');
   await page.getByLabel('Output long side (px)').fill('96');
+  await page.getByLabel('Output long side (px)').press('Enter');
   await page.getByLabel('Optimiser').selectOption('lbfgs');
   await page.getByRole('button', { name: 'Remove block5_conv1' }).click();
   await page.getByLabel('block2_conv1 value').fill('0.5');
+  await page.getByLabel('block2_conv1 value').press('Enter');
   await page.reload();
   await expect(page.getByLabel('Content weight α value')).toHaveValue('25.7');
   await expect(page.getByLabel('Iterations')).toHaveValue('7');
@@ -158,7 +166,7 @@ test('the webgl backend (SwiftShader here) stylises the samples', async ({ page 
   }
   await page.getByLabel('Content layer').selectOption('block2_conv2');
   await prepareDemoRun(page, { longSide: 64, iterations: 50 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   const from = await waitForIteration(page, 1, 180_000);
   const before = await canvasPixels(page);
   await waitForIteration(page, from + 3, 180_000);
@@ -183,10 +191,13 @@ test('the webgl backend (SwiftShader here) stylises the samples', async ({ page 
   await page.getByRole('button', { name: 'Stop' }).click();
 });
 
-test('missing pretrained weights: the panel says how to get them; the demo choice persists', async ({
+test('missing pretrained weights: the page falls back to the demo weights, says how to get real ones, and looks again on the next visit', async ({
   page,
 }) => {
   // Whatever is on disk, this page sees no pretrained model (a fresh context has no cache either).
+  await page.route('**/models/index.json', (route) =>
+    route.fulfill({ json: { models: ['vgg16-demo'] } }),
+  );
   await page.route('**/models/vgg16/**', (route) =>
     route.fulfill({ status: 404, body: 'not found' }),
   );
@@ -194,13 +205,14 @@ test('missing pretrained weights: the panel says how to get them; the demo choic
   await expect(page.getByText('No pretrained VGG16 weights were found.')).toBeVisible();
   await expect(page.getByText('npm run weights')).toBeVisible();
   await expect(page.getByLabel('VGG16 .h5 weights file')).toBeAttached();
-  await expect(page.getByRole('button', { name: 'Start' })).toBeDisabled();
-  await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
   await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('button', { name: 'Start' })).toBeDisabled(); // no images yet
   await page.reload();
-  // The demo choice was remembered: it loads again without a click (from the IndexedDB cache now).
-  await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByTestId('weights-status')).toContainText('Demo weights loaded from cache');
+  // Looked for pretrained weights again (none), then the demo ones came from the IndexedDB cache.
+  await expect(page.getByText('No pretrained VGG16 weights were found.')).toBeVisible();
+  await expect(page.getByTestId('weights-status')).toContainText('Demo weights loaded from cache', {
+    timeout: 120_000,
+  });
 });
 
 for (const width of [390, 1280]) {

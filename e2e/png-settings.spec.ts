@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import * as pngText from 'png-chunk-text';
 import { PNG } from 'pngjs';
-import { dropBytes, dropFile, prepareDemoRun } from './helpers';
+import { dropBytes, dropFile, prepareDemoRun, startRun } from './helpers';
 
 test('download, reset, drop the PNG back: "restore these settings" brings them back', async ({
   page,
@@ -18,10 +18,13 @@ test('download, reset, drop the PNG back: "restore these settings" brings them b
   }
   await page.getByLabel('Content layer').selectOption('block2_conv2');
   await page.getByLabel('Content weight α value').fill('25.7');
+  await page.getByLabel('Content weight α value').press('Enter');
   await page.getByLabel('Style weight β value').fill('123');
+  await page.getByLabel('Style weight β value').press('Enter');
   await page.getByLabel('block2_conv1 value').fill('0.5');
+  await page.getByLabel('block2_conv1 value').press('Enter');
   await prepareDemoRun(page, { longSide: 64, iterations: 2 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 180_000 });
 
   const downloadEvent = page.waitForEvent('download');
@@ -48,7 +51,9 @@ test('download, reset, drop the PNG back: "restore these settings" brings them b
   // Everything back to other values.
   await page.getByRole('button', { name: 'Reset settings to defaults' }).click();
   await page.getByLabel('Iterations').fill('9');
+  await page.getByLabel('Iterations').press('Enter');
   await page.getByLabel('Output long side (px)').fill('128');
+  await page.getByLabel('Output long side (px)').press('Enter');
   await expect(page.getByLabel('Content weight α value')).toHaveValue('10');
 
   // Dropped outside the image boxes: the offer names the iteration and the weights.
@@ -68,6 +73,7 @@ test('download, reset, drop the PNG back: "restore these settings" brings them b
 
   // Dropped on an image box it is taken as the image and offered too; Dismiss keeps the page as is.
   await page.getByLabel('Content weight α value').fill('3');
+  await page.getByLabel('Content weight α value').press('Enter');
   await dropBytes(page, page.getByTestId('dropzone-content'), bytes, 'result.png');
   await expect(page.getByTestId('size-content')).toContainText('result.png · 64×48 px');
   await offer.getByRole('button', { name: 'Dismiss' }).click();

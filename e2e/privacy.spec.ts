@@ -3,7 +3,7 @@
  * Content-Security-Policy (header and meta) holds with tfjs' wasm and webgl backends and h5wasm.
  */
 import { test, expect } from '@playwright/test';
-import { dropFile, prepareDemoRun, waitForIteration } from './helpers';
+import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
 
 test('a whole run requests only same-origin files and trips no CSP rule', async ({
   page,
@@ -48,7 +48,7 @@ test('a whole run requests only same-origin files and trips no CSP rule', async 
   await page.getByLabel('Content layer').selectOption('block2_conv2');
   await prepareDemoRun(page, { longSide: 64, iterations: 3 });
   await expect(page.getByTestId('backend')).toContainText('Backend: wasm');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 3);
   const downloadEvent = page.waitForEvent('download');
   await page.getByRole('button', { name: /Download PNG/ }).click();
@@ -57,7 +57,7 @@ test('a whole run requests only same-origin files and trips no CSP rule', async 
   // The webgl backend compiles its shaders under the same policy.
   await page.getByLabel('Backend').selectOption('webgl');
   await expect(page.getByTestId('backend')).toContainText('Backend: webgl');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 1, 180_000);
   await page.getByRole('button', { name: 'Stop' }).click();
 

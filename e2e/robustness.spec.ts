@@ -15,6 +15,7 @@ import {
   readValue,
   recordLongTasks,
   waitForIteration,
+  startRun,
 } from './helpers';
 import {
   bigTwoColourPng,
@@ -340,9 +341,10 @@ test('an absurd learning rate: the run pauses, says so, and the download is the 
   test.setTimeout(180_000);
   await page.goto('/');
   await shallowDemoSetup(page, 100);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   const finiteAt = await waitForIteration(page, 2);
   await page.getByLabel('Learning rate value').fill('1e30');
+  await page.getByLabel('Learning rate value').press('Enter');
   await expect(runState(page)).toHaveText('paused');
   await expect(
     page.getByText(
@@ -374,6 +376,7 @@ test('an absurd learning rate: the run pauses, says so, and the download is the 
 
   // Back to a sane rate: resume goes on from the kept image.
   await page.getByLabel('Learning rate value').fill('2');
+  await page.getByLabel('Learning rate value').press('Enter');
   await page.getByRole('button', { name: 'Resume' }).click();
   await waitForIteration(page, keptAt + 1);
   expect(Number.isFinite(await readValue(page, 'loss-total'))).toBe(true);
@@ -387,7 +390,8 @@ test('the worker dies: a new one starts, images and settings stay, a new run wor
   await page.goto('/?debug');
   await shallowDemoSetup(page, 50);
   await page.getByLabel('Content weight α value').fill('12');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByLabel('Content weight α value').press('Enter');
+  await startRun(page);
   await waitForIteration(page, 1);
 
   await page.evaluate(() =>
@@ -405,7 +409,7 @@ test('the worker dies: a new one starts, images and settings stay, a new run wor
   await expect(page.getByLabel('Content weight α value')).toHaveValue('12');
   await expect(page.getByRole('button', { name: 'Remove block3_conv1' })).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 2);
   await expect(page.getByTestId('applied-alpha')).toHaveText('applied: 12');
   // The fresh canvas is the one the new worker draws on.
@@ -423,7 +427,7 @@ test('WebGL context lost mid-run: the backend is rebuilt and the run resumes', a
   await page.getByLabel('Backend').selectOption('webgl');
   await expect(page.getByTestId('backend')).toContainText('Backend: webgl');
   await shallowDemoSetup(page, 100);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   const lostAfter = await waitForIteration(page, 2, 180_000);
   const before = await workerMemory(page);
   await page.evaluate(() =>
@@ -472,11 +476,10 @@ for (const [backend, cycles] of [
     await page.goto('/?debug');
     await page.getByLabel('Backend').selectOption(backend);
     await shallowDemoSetup(page, 1000);
-    const start = page.getByRole('button', { name: /^(Start|Restart)$/ });
     const stop = page.getByRole('button', { name: 'Stop' });
 
     // Baseline: weights plus one stopped run (a stopped run keeps its image for download).
-    await start.click();
+    await startRun(page);
     await waitForIteration(page, 1);
     await stop.click();
     await expect(runState(page)).toHaveText('stopped');
@@ -487,7 +490,7 @@ for (const [backend, cycles] of [
     // The last cycle is the baseline's twin (one step, then stop): a run stopped before its first
     // step has not made Adam's two moment tensors yet, which is no leak but would differ.
     for (let cycle = 0; cycle < cycles - 1; cycle++) {
-      await start.click();
+      await startRun(page);
       if (cycle % 5 === 0) {
         // Every fifth cycle runs a step and drags a slider fast while it runs.
         await waitForIteration(page, 1);
@@ -498,7 +501,7 @@ for (const [backend, cycles] of [
       await stop.click();
       await expect(runState(page)).toHaveText('stopped');
     }
-    await start.click();
+    await startRun(page);
     await waitForIteration(page, 1);
     await stop.click();
     await expect(runState(page)).toHaveText('stopped');

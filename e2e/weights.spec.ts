@@ -34,8 +34,8 @@ test('first visit downloads the demo weights with a byte progress bar; a reload 
     await new Promise((r) => setTimeout(r, 400));
     await route.continue();
   });
+  // No pretrained weights here: the page falls back to the demo ones by itself.
   await page.goto('/');
-  await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
   const seen: number[] = [];
   await expect
     .poll(
@@ -67,8 +67,9 @@ test('first visit downloads the demo weights with a byte progress bar; a reload 
     'Demo weights loaded from cache (29.4 MB)',
     { timeout: 120_000 },
   );
-  // Nothing from the server was needed: no model request was even attempted.
-  expect(blocked).toEqual([]);
+  // The demo weights needed nothing from the server: no request for them was even attempted (the
+  // page only looked again, in vain, for pretrained ones before falling back).
+  expect(blocked.filter((u) => u.includes('/vgg16-demo/'))).toEqual([]);
   await expect(page.getByRole('button', { name: 'Start' })).toBeDisabled(); // no images yet
 });
 
@@ -89,12 +90,14 @@ test('a dropped Keras .h5 is converted in the browser, cached, and used offline 
     .route('**/models/vgg16/**', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/');
   await expect(page.getByText('No pretrained VGG16 weights were found.')).toBeVisible();
+  await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
 
-  // A truncated file: a clear error, nothing cached, and the page still works.
+  // A truncated file: a clear error, nothing cached, and the demo weights stay in use.
   await page.getByLabel('VGG16 .h5 weights file').setInputFiles(truncated);
-  await expect(
-    page.getByRole('alert').filter({ hasText: 'Weights could not be loaded' }),
-  ).toContainText(/truncated/i, { timeout: 60_000 });
+  await expect(page.getByTestId('weights-problem')).toContainText(/truncated/i, {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('demo-label')).toBeVisible();
 
   await page.getByLabel('VGG16 .h5 weights file').setInputFiles(good);
   await expect(page.getByTestId('weights-status')).toContainText(

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, expect } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
+import { useDemoWeights } from '../e2e/helpers';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = 4183;
@@ -51,9 +52,10 @@ async function main(): Promise<void> {
     await page.goto(url);
     await page.getByRole('button', { name: 'Try samples' }).click();
     await page.getByLabel('Output long side (px)').fill('128');
+    await page.getByLabel('Output long side (px)').press('Enter');
     await page.getByLabel('Iterations').fill('40');
-    await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
-    await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
+    await page.getByLabel('Iterations').press('Enter');
+    await useDemoWeights(page);
     await page.getByRole('button', { name: 'Start' }).click();
     await expect
       .poll(async () => Number(await page.getByTestId('iteration').getAttribute('data-value')), {

@@ -109,23 +109,49 @@ async function readInto(
   }
 }
 
+/**
+ * Whether `<baseUrl>/index.json` (written by the build: the model folders it holds) rules the
+ * model out. Asking the index first spares a 404 for model.json, which browsers log as an error
+ * on every visit without pretrained weights. No index (another host), no verdict: probe as before.
+ */
+async function indexRulesOut(
+  fetchFn: typeof fetch,
+  baseUrl: string | URL,
+  label: ModelLabel,
+): Promise<boolean> {
+  try {
+    const base = String(baseUrl).endsWith('/') ? String(baseUrl) : `${String(baseUrl)}/`;
+    const res = await fetchFn(new URL('index.json', base).href);
+    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return false;
+    const index = (await res.json()) as { models?: unknown };
+    return Array.isArray(index.models) && !index.models.includes(MODEL_DIRS[label]);
+  } catch {
+    return false;
+  }
+}
+
+function notFound(label: ModelLabel, url: URL): WeightsNotFoundError {
+  return new WeightsNotFoundError(
+    label === 'pretrained'
+      ? `No pretrained VGG16 at ${url.href} and none cached: run \`npm run weights\` where there is ` +
+          'internet (or `npm run weights -- --from file.h5`), or drop ' +
+          'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 into the page.'
+      : `No demo VGG16 at ${url.href} and none cached: run \`node scripts/ensure-test-model.mjs\`.`,
+  );
+}
+
 async function downloadModel(
   label: ModelLabel,
   opts: LoadOptions,
 ): Promise<{ modelJson: ModelJson; weights: ArrayBuffer }> {
   const fetchFn = opts.fetchFn ?? fetch;
   const url = modelUrl(opts.baseUrl, label);
+  if (await indexRulesOut(fetchFn, opts.baseUrl, label)) throw notFound(label, url);
   const res = await fetchOrExplain(fetchFn, url, `the ${label} model`);
   // Static hosts with a single-page fallback answer a missing file with index.html and 200.
   const servedHtml = (res.headers.get('content-type') ?? '').includes('text/html');
   if (res.status === 404 || (res.ok && servedHtml)) {
-    throw new WeightsNotFoundError(
-      label === 'pretrained'
-        ? `No pretrained VGG16 at ${url.href} and none cached: run \`npm run weights\` where there is ` +
-            'internet (or `npm run weights -- --from file.h5`), or drop ' +
-            'vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5 into the page.'
-        : `No demo VGG16 at ${url.href} and none cached: run \`node scripts/ensure-test-model.mjs\`.`,
-    );
+    throw notFound(label, url);
   }
   if (!res.ok) throw new Error(`could not download ${url.href}: HTTP ${res.status}`);
   let json: unknown;

@@ -5,6 +5,8 @@ import { LIMITS_TEXT } from './imageIntake';
 import { DropZone } from './components/DropZone';
 import { PreviewCanvas } from './components/PreviewCanvas';
 import { RunControls } from './components/RunControls';
+import { InputsChanged } from './components/InputsChanged';
+import { RunEstimate } from './components/RunEstimate';
 import { RunStats } from './components/RunStats';
 import { LossChart } from './components/LossChart';
 import { SettingsPanel } from './components/SettingsPanel';
@@ -109,6 +111,8 @@ export function App() {
           <PreviewCanvas key={workerGeneration} width={runWidth} height={runHeight} />
           <RunControls />
           <HistoryStrip />
+          <RunEstimate />
+          <InputsChanged />
           <RunStats />
           <LossChart />
         </div>

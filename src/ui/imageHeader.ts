@@ -5,7 +5,7 @@
  * name what is wrong with a file that is not an image or is cut short.
  */
 
-export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
+export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'avif';
 
 export interface ImageHeader {
   format: ImageFormat;
@@ -33,6 +33,7 @@ const FORMAT_LABEL: Record<ImageFormat, string> = {
   gif: 'GIF',
   webp: 'WebP',
   bmp: 'BMP',
+  avif: 'AVIF',
 };
 
 export function formatLabel(f: ImageFormat): string {
@@ -55,8 +56,12 @@ export function describeNonImage(b: Uint8Array, mime: string): string {
   if (ascii(b, 0, 5) === '%PDF-') return 'a PDF document';
   if (b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5)) return 'a ZIP archive';
   if (b[0] === 0x1f && b[1] === 0x8b) return 'a gzip archive';
-  if (ascii(b, 4, 4) === 'ftyp') return `a video or HEIF/AVIF file (${mime || 'unknown type'})`;
+  if (ascii(b, 4, 4) === 'ftyp') return `a video or HEIF file (${mime || 'unknown type'})`;
   const head = b.subarray(0, 512);
+  const text = ascii(b, 0, Math.min(b.length, 1024)).toLowerCase();
+  if (mime === 'image/svg+xml' || text.includes('<svg')) {
+    return 'an SVG drawing: vector images are not supported, only pixel images';
+  }
   // Text: no control bytes other than tab/newline/carriage return in the first 512 bytes.
   if (head.length > 0 && head.every((c) => c >= 0x20 || c === 9 || c === 10 || c === 13)) {
     return `a text file${mime ? ` (${mime})` : ''}`;
@@ -73,7 +78,45 @@ export function readImageHeader(b: Uint8Array): ImageHeader | null {
   }
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return readWebp(b);
   if (b.length >= 2 && ascii(b, 0, 2) === 'BM') return readBmp(b);
+  if (b.length >= 12 && ascii(b, 4, 4) === 'ftyp' && isAvifBrand(b)) return readAvif(b);
   return null;
+}
+
+/** ftyp's major or a compatible brand is avif (still) or avis (sequence). */
+function isAvifBrand(b: Uint8Array): boolean {
+  const size = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0);
+  for (let at = 8; at + 4 <= Math.min(size, b.length); at += 4) {
+    if (at === 12) continue; // minor version
+    const brand = ascii(b, at, 4);
+    if (brand === 'avif' || brand === 'avis') return true;
+  }
+  return false;
+}
+
+/**
+ * AVIF (HEIF with AV1): the size is the first 'ispe' property (the primary image's, by the order
+ * encoders write); an 'irot' of 90° or 270° swaps it, as the decoder turns the image upright.
+ * AVIF may carry alpha; the pixels are checked after decoding.
+ */
+function readAvif(b: Uint8Array): ImageHeader {
+  const h = base('avif');
+  h.mayHaveAlpha = true;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const limit = Math.min(b.length, 64 * 1024);
+  let rot = 0;
+  let found = false;
+  for (let i = 4; i + 16 <= limit; i++) {
+    if (!found && b[i] === 0x69 && ascii(b, i, 4) === 'ispe') {
+      h.width = v.getUint32(i + 8);
+      h.height = v.getUint32(i + 12);
+      found = true;
+    } else if (b[i] === 0x69 && ascii(b, i, 4) === 'irot') {
+      rot = b[i + 4] & 3;
+    }
+  }
+  if (!found) h.truncated = "the AVIF has no image size ('ispe') in its header";
+  if (rot === 1 || rot === 3) [h.width, h.height] = [h.height, h.width];
+  return h;
 }
 
 function base(format: ImageFormat): ImageHeader {

@@ -135,7 +135,7 @@ export async function intakeImage(file: Blob): Promise<IntakeImage> {
   if (!header) {
     throw new ImageIntakeError(
       `is not an image the page can read: it looks like ${describeNonImage(bytes, file.type)} ` +
-        '(PNG, JPEG, GIF, WebP and BMP work)',
+        '(PNG, JPEG, GIF, WebP, AVIF and BMP work)',
     );
   }
   checkHeader(header);

@@ -27,8 +27,21 @@ export async function pickImage(slot: ImageSlot, file: File): Promise<boolean> {
       originalHeight: img.originalHeight,
       url: img.thumbUrl,
       notes: img.notes,
+      fileBytes: file.size,
     });
     st.setError(null);
+    const other = useStore.getState()[otherSlot(slot)];
+    if (
+      other &&
+      other.name === name &&
+      other.fileBytes === file.size &&
+      other.width === img.width
+    ) {
+      st.setNotice(
+        `"${name}" is now in both slots. With the same image as content and style the result ` +
+          'stays close to the photo itself; pick a painting or texture as the style.',
+      );
+    }
     return true;
   } catch (e) {
     const what = e instanceof ImageIntakeError ? e.message : `could not be read: ${String(e)}`;

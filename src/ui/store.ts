@@ -13,6 +13,7 @@ import type {
   LossReport,
   RunState,
 } from '../worker/protocol';
+import { PRIOR_SPEED, suggestRun, type SpeedSample } from './speed';
 
 export type ImageSlot = 'content' | 'style';
 
@@ -28,6 +29,15 @@ export interface PickedImage {
   originalHeight: number;
   /** What intake did to it (scaled down, first frame, transparency on white), for the UI. */
   notes: string[];
+  /** Size of the file in bytes (with name and pixel size, tells a second copy of the same file). */
+  fileBytes: number;
+}
+
+/** What the current run was started with: later changes to these apply only at the next start. */
+export interface RunInputs {
+  content: PickedImage;
+  style: PickedImage;
+  longSide: number;
 }
 
 export type WeightsChoice = 'pretrained' | 'demo';
@@ -43,6 +53,15 @@ export interface WeightsStatus {
   message?: string;
   /** The .h5 file a failed load came from, so the message can name it. */
   fileName?: string;
+  /**
+   * Other weights being fetched or checked while these stay in use (status 'ready'): they replace
+   * these only once they loaded and proved to be VGG16.
+   */
+  pending?: { what: string; loaded: number; total: number };
+  /** The page looked for pretrained weights, found none, and loaded the demo ones instead. */
+  pretrainedMissing?: boolean;
+  /** Why the last attempt to change weights failed, while these stayed in use. */
+  problem?: { kind: 'not-found' | 'format' | 'other'; message: string; fileName?: string };
 }
 
 export interface BackendInfo {
@@ -67,6 +86,10 @@ export interface RunInfo {
   height: number | null;
   /** Pause or Stop was asked and takes effect when the step in flight ends. */
   pending: 'pausing' | 'stopping' | null;
+  /** The images and size the run started with (null before the first start). */
+  inputs: RunInputs | null;
+  /** performance.now() when Start was pressed, for the "preparing" clock. */
+  startedAt: number | null;
 }
 
 export interface LossHistory {
@@ -88,15 +111,21 @@ const IDLE_RUN: RunInfo = {
   width: null,
   height: null,
   pending: null,
+  inputs: null,
+  startedAt: null,
 };
 
-export const DEFAULT_LONG_SIDE = 256;
-export const DEFAULT_MAX_ITERATIONS = 200;
+/** Before any measurement on this device: what a first result in about 2 minutes costs here. */
+const DEFAULT_SUGGESTION = suggestRun(PRIOR_SPEED, null);
 
 interface PersistedSlice {
   settings: StyleSettings;
   outputLongSide: number;
   maxIterations: number;
+  /** The person set size or iterations: suggestions from measured speed no longer apply them. */
+  runChosen: boolean;
+  /** The latest measured speed on this device (null before any run). */
+  speed: SpeedSample | null;
   backend: BackendChoice;
   weightsChoice: WeightsChoice;
 }
@@ -125,8 +154,13 @@ interface Actions {
   addStyleLayer(name: ConvLayerName): void;
   removeStyleLayer(name: ConvLayerName): void;
   resetSettings(): void;
+  /** By the person (marks the run size as chosen). */
   setOutputLongSide(px: number): void;
   setMaxIterations(n: number): void;
+  /** A new speed figure; unless the person chose, size and iterations follow its suggestion. */
+  setSpeed(speed: SpeedSample): void;
+  /** Size and iterations as the speed suggests (the person asked for it). */
+  applySuggestion(): void;
   setBackend(b: BackendChoice): void;
   setWeightsChoice(c: WeightsChoice): void;
   setImage(slot: ImageSlot, img: PickedImage | null): void;
@@ -134,6 +168,8 @@ interface Actions {
   setBackendInfo(b: BackendInfo | null): void;
   patchRun(patch: Partial<RunInfo>): void;
   resetRun(): void;
+  /** A new run replaces the old one: its inputs, size and budget, state 'starting'. */
+  beginRun(inputs: RunInputs, size: { width: number; height: number }, maxIterations: number): void;
   pushLosses(iteration: number, l: LossReport): void;
   setError(message: string | null): void;
   setNotice(message: string | null): void;
@@ -148,8 +184,10 @@ export const useStore = create<AppState>()(
   persist(
     (set) => ({
       settings: DEFAULT_SETTINGS,
-      outputLongSide: DEFAULT_LONG_SIDE,
-      maxIterations: DEFAULT_MAX_ITERATIONS,
+      outputLongSide: DEFAULT_SUGGESTION.longSide,
+      maxIterations: DEFAULT_SUGGESTION.iterations,
+      runChosen: false,
+      speed: null,
       backend: 'auto',
       weightsChoice: 'pretrained',
       content: null,
@@ -193,14 +231,28 @@ export const useStore = create<AppState>()(
           },
         })),
       resetSettings: () => set({ settings: DEFAULT_SETTINGS }),
-      setOutputLongSide: (px) => set({ outputLongSide: px }),
-      setMaxIterations: (n) => set({ maxIterations: n }),
+      setOutputLongSide: (px) => set({ outputLongSide: px, runChosen: true }),
+      setMaxIterations: (n) => set({ maxIterations: n, runChosen: true }),
+      applySuggestion: () =>
+        set((s) => {
+          const g = suggestRun(s.speed ?? PRIOR_SPEED, s.content);
+          return { outputLongSide: g.longSide, maxIterations: g.iterations, runChosen: false };
+        }),
+      setSpeed: (speed) =>
+        set((s) => {
+          // Never mid-run: the size in the field would then differ from the run's for no reason.
+          if (s.runChosen || isRunActive(s.run.state)) return { speed };
+          const g = suggestRun(speed, s.content);
+          return { speed, outputLongSide: g.longSide, maxIterations: g.iterations };
+        }),
       setBackend: (backend) => set({ backend }),
       setWeightsChoice: (weightsChoice) => set({ weightsChoice }),
       setImage: (slot, img) =>
         set((s) => {
           const old = s[slot];
-          if (old && old !== img) {
+          // An image the run still uses stays open: it is released when the run is replaced.
+          const inUse = old === s.run.inputs?.content || old === s.run.inputs?.style;
+          if (old && old !== img && !inUse) {
             old.bitmap.close();
             URL.revokeObjectURL(old.url);
           }
@@ -209,7 +261,27 @@ export const useStore = create<AppState>()(
       setWeights: (weights) => set({ weights }),
       setBackendInfo: (backendInfo) => set({ backendInfo }),
       patchRun: (patch) => set((s) => ({ run: { ...s.run, ...patch } })),
-      resetRun: () => set({ run: IDLE_RUN, history: EMPTY_HISTORY }),
+      resetRun: () =>
+        set((s) => {
+          releaseRetired(s);
+          return { run: IDLE_RUN, history: EMPTY_HISTORY };
+        }),
+      beginRun: (inputs, size, maxIterations) =>
+        set((s) => {
+          releaseRetired(s);
+          return {
+            history: EMPTY_HISTORY,
+            run: {
+              ...IDLE_RUN,
+              state: 'starting',
+              maxIterations,
+              width: size.width,
+              height: size.height,
+              inputs,
+              startedAt: performance.now(),
+            },
+          };
+        }),
       pushLosses: (iteration, l) =>
         set((s) => ({
           history: {
@@ -233,6 +305,8 @@ export const useStore = create<AppState>()(
         settings: s.settings,
         outputLongSide: s.outputLongSide,
         maxIterations: s.maxIterations,
+        runChosen: s.runChosen,
+        speed: s.speed,
         backend: s.backend,
         weightsChoice: s.weightsChoice,
       }),
@@ -248,6 +322,20 @@ export const useStore = create<AppState>()(
     },
   ),
 );
+
+/** Closes images only the finished run still held (replaced in their slots meanwhile). */
+function releaseRetired(s: {
+  content: PickedImage | null;
+  style: PickedImage | null;
+  run: RunInfo;
+}) {
+  for (const img of [s.run.inputs?.content, s.run.inputs?.style]) {
+    if (img && img !== s.content && img !== s.style) {
+      img.bitmap.close();
+      URL.revokeObjectURL(img.url);
+    }
+  }
+}
 
 /** True while a run holds the worker (its live settings can change, its inputs cannot). */
 export function isRunActive(state: RunState): boolean {

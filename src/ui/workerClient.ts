@@ -2,7 +2,7 @@
  * The only UI module that talks to the style worker: sends ./protocol messages built from the
  * store, and writes what the worker reports back into the store.
  */
-import { isRunActive, useStore, type ImageSlot, type WeightsChoice } from './store';
+import { isRunActive, useStore, type ImageSlot } from './store';
 import { bitmapToPixels, saveBytes } from './imagePixels';
 import { downloadName, outputSize } from './geometry';
 import { liveDiff } from './liveSettings';
@@ -36,6 +36,8 @@ class WorkerClient {
   >();
   private memoryRequests = new Map<number, (r: MemoryReport) => void>();
   private restarts: number[] = [];
+  /** Set while the page's own first request for pretrained weights may fall back to the demo. */
+  private demoFallback = false;
 
   private send(msg: ToWorker, transfer: Transferable[] = []): void {
     if (!this.worker) throw new Error('The style worker is not running yet');
@@ -74,7 +76,10 @@ class WorkerClient {
     this.send({ type: 'init', canvas: offscreen, backend: s.backend, debug, calibration }, [
       offscreen,
     ]);
+    // No pretrained weights here (none served, none cached, or offline): fall back to the demo
+    // ones at once, so a first visit runs without a click (the panel says how to get real ones).
     this.loadWeights(s.weightsChoice === 'demo' ? { kind: 'demo' } : { kind: 'pretrained' });
+    this.demoFallback = s.weightsChoice !== 'demo';
     this.watchStore();
   }
 
@@ -141,13 +146,27 @@ class WorkerClient {
   /** The .h5 being converted, if that is what loads: its name goes into an error about it. */
   private h5FileName: string | null = null;
 
-  loadWeights(source: WeightsRequest): void {
+  /**
+   * Asks for other weights. While weights are in use they stay (and so does a run on them) until
+   * the new ones have loaded and proved to be VGG16; the panel shows the attempt meanwhile.
+   */
+  loadWeights(source: WeightsRequest, isFallback = false): void {
+    // A request of the person's own ends any pending automatic fallback.
+    if (!isFallback) this.demoFallback = false;
     const st = useStore.getState();
     this.h5FileName = source.kind === 'h5' ? source.fileName : null;
-    st.setWeights({ status: 'loading', loaded: 0, total: 0 });
-    st.resetRun();
-    const choice: WeightsChoice = source.kind === 'demo' ? 'demo' : 'pretrained';
-    st.setWeightsChoice(choice);
+    const what =
+      source.kind === 'h5'
+        ? `"${source.fileName}"`
+        : source.kind === 'demo'
+          ? 'the demo weights'
+          : 'the pretrained weights';
+    const pending = { what, loaded: 0, total: source.kind === 'h5' ? source.bytes.byteLength : 0 };
+    if (st.weights.status === 'ready') {
+      st.setWeights({ ...st.weights, pending, problem: undefined });
+    } else {
+      st.setWeights({ status: 'loading', loaded: 0, total: 0 });
+    }
     this.send({ type: 'loadWeights', source }, source.kind === 'h5' ? [source.bytes] : []);
   }
 
@@ -163,13 +182,11 @@ class WorkerClient {
     const style = bitmapToPixels(s.style.bitmap, size);
     const initImage = init ? bitmapToPixels(init, size) : undefined;
     s.setError(null);
-    s.resetRun();
-    s.patchRun({
-      state: 'starting',
-      maxIterations: s.maxIterations,
-      width: size.width,
-      height: size.height,
-    });
+    s.beginRun(
+      { content: s.content, style: s.style, longSide: s.outputLongSide },
+      size,
+      s.maxIterations,
+    );
     this.send(
       {
         type: 'start',
@@ -232,6 +249,20 @@ class WorkerClient {
     saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
   }
 
+  /** Keeps the run's smoothed ms per iteration as this device's speed (estimates, defaults). */
+  private measureSpeed(): void {
+    const st = useStore.getState();
+    const { avgStepMs, width, height, iteration } = st.run;
+    if (avgStepMs <= 0 || !width || !height || iteration < 3) return;
+    st.setSpeed({
+      msPerIteration: avgStepMs,
+      width,
+      height,
+      backend: st.backendInfo?.backend ?? 'unknown',
+      source: 'run',
+    });
+  }
+
   private receive(msg: FromWorker): void {
     const st = useStore.getState();
     switch (msg.type) {
@@ -252,22 +283,57 @@ class WorkerClient {
         st.setCalibration(msg.calibration);
         break;
       case 'weightsProgress':
+        if (st.weights.pending) {
+          const { what } = st.weights.pending;
+          st.setWeights({ ...st.weights, pending: { what, loaded: msg.loaded, total: msg.total } });
+        } else {
+          st.setWeights({
+            status: 'loading',
+            phase: msg.phase,
+            loaded: msg.loaded,
+            total: msg.total,
+          });
+        }
+        break;
+      case 'weightsLoaded': {
+        const fellBack = this.demoFallback && msg.label === 'demo';
+        this.demoFallback = false;
+        // The worker dropped any run on the old weights.
+        if (isRunActive(st.run.state) || st.run.iteration > 0) {
+          st.resetRun();
+          st.setNotice('Other weights are now in use: the run on the previous weights ended.');
+        }
         st.setWeights({
-          status: 'loading',
-          phase: msg.phase,
-          loaded: msg.loaded,
-          total: msg.total,
+          status: 'ready',
+          label: msg.label,
+          origin: msg.origin,
+          bytes: msg.bytes,
+          pretrainedMissing: fellBack,
         });
+        // A fallback is not a choice: the next visit looks for pretrained weights again.
+        if (!fellBack) st.setWeightsChoice(msg.label === 'demo' ? 'demo' : 'pretrained');
         break;
-      case 'weightsLoaded':
-        st.setWeights({ status: 'ready', label: msg.label, origin: msg.origin, bytes: msg.bytes });
-        break;
+      }
       case 'weightsError':
-        st.setWeights({
-          status: msg.kind === 'not-found' ? 'missing' : 'error',
-          message: msg.message,
-          ...(this.h5FileName ? { fileName: this.h5FileName } : {}),
-        });
+        if (this.demoFallback && !msg.inUse) {
+          this.loadWeights({ kind: 'demo' }, true);
+        } else if (msg.inUse) {
+          st.setWeights({
+            status: 'ready',
+            ...msg.inUse,
+            problem: {
+              kind: msg.kind,
+              message: msg.message,
+              ...(this.h5FileName ? { fileName: this.h5FileName } : {}),
+            },
+          });
+        } else {
+          st.setWeights({
+            status: msg.kind === 'not-found' ? 'missing' : 'error',
+            message: msg.message,
+            ...(this.h5FileName ? { fileName: this.h5FileName } : {}),
+          });
+        }
         break;
       case 'state':
         st.patchRun({
@@ -276,6 +342,8 @@ class WorkerClient {
           message: msg.message ?? null,
           ...(msg.width ? { width: msg.width, height: msg.height } : {}),
         });
+        // A run that ended leaves its speed; the next run's defaults may follow it.
+        if (msg.state === 'done' || msg.state === 'stopped') this.measureSpeed();
         break;
       case 'iteration':
         st.patchRun({
@@ -285,6 +353,8 @@ class WorkerClient {
           avgStepMs: msg.avgStepMs,
         });
         st.pushLosses(msg.iteration, msg.losses);
+        // The first steps carry warm-up (shader compiles, allocations): measure from the third.
+        if (msg.iteration === 3) this.measureSpeed();
         break;
       case 'settingsApplied':
         st.patchRun({ applied: msg.settings });

@@ -67,6 +67,13 @@ export const LIVE_SETTING_KEYS = [
 ] as const;
 export type LiveSettingsPatch = Partial<Pick<StyleSettings, (typeof LIVE_SETTING_KEYS)[number]>>;
 
+/** Which weights the worker holds. */
+export interface WeightsInUse {
+  label: 'pretrained' | 'demo';
+  origin: 'cache' | 'network' | 'file';
+  bytes: number;
+}
+
 export type ToWorker =
   /** debug: the page was opened with ?debug, so the worker accepts 'debug' messages. */
   | {
@@ -146,13 +153,14 @@ export type FromWorker =
       loaded: number;
       total: number;
     }
+  | ({ type: 'weightsLoaded' } & WeightsInUse)
   | {
-      type: 'weightsLoaded';
-      label: 'pretrained' | 'demo';
-      origin: 'cache' | 'network' | 'file';
-      bytes: number;
+      type: 'weightsError';
+      kind: 'not-found' | 'format' | 'other';
+      message: string;
+      /** The weights still loaded and in use (a failed load never unloads them), or null. */
+      inUse: WeightsInUse | null;
     }
-  | { type: 'weightsError'; kind: 'not-found' | 'format' | 'other'; message: string }
   | { type: 'state'; state: RunState; width?: number; height?: number; message?: string }
   | {
       type: 'iteration';

@@ -7,7 +7,7 @@ import { disposeWeights, toTensors } from '../model/weights';
 import { activateBackend } from './backend';
 import { calibrate, calibrationValid } from './calibration';
 import { messageOf, post, shared } from './context';
-import type { BackendChoice, ToWorker } from './protocol';
+import type { BackendChoice, ToWorker, WeightsInUse } from './protocol';
 import { disposeRun, hasRun, runState, setState } from './runLoop';
 
 /** Frees the weights' tensors (the raw arrays stay, to rebuild them on another backend). */
@@ -72,6 +72,9 @@ async function calibrateIfNeeded(): Promise<void> {
   }
 }
 
+/** What the last successful load was; a failed load reports it as still in use. */
+let weightsInUse: WeightsInUse | null = null;
+
 export async function loadWeightsRequest(
   msg: Extract<ToWorker, { type: 'loadWeights' }>,
 ): Promise<void> {
@@ -85,20 +88,22 @@ export async function loadWeightsRequest(
     shared.rawWeights = loaded.raw;
     rebuildWeightTensors();
     if (runState() !== 'idle') setState('idle');
-    post({
-      type: 'weightsLoaded',
-      label: loaded.label,
-      origin: loaded.origin,
-      bytes: loaded.bytes,
-    });
+    weightsInUse = { label: loaded.label, origin: loaded.origin, bytes: loaded.bytes };
+    post({ type: 'weightsLoaded', ...weightsInUse });
     await calibrateIfNeeded();
   } catch (e) {
+    // Nothing was replaced: the weights in use (and any run on them) go on.
     const kind =
       e instanceof WeightsNotFoundError
         ? 'not-found'
         : e instanceof WeightsFormatError
           ? 'format'
           : 'other';
-    post({ type: 'weightsError', kind, message: messageOf(e) });
+    post({
+      type: 'weightsError',
+      kind,
+      message: messageOf(e),
+      inUse: shared.rawWeights ? weightsInUse : null,
+    });
   }
 }

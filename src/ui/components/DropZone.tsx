@@ -1,4 +1,4 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useId, useRef, useState, type DragEvent } from 'react';
 import type { ImageSlot, PickedImage } from '../store';
 
 export interface DropZoneProps {
@@ -13,6 +13,7 @@ export interface DropZoneProps {
 export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  const hintId = useId();
 
   const accept = (e: DragEvent) => {
     if (Array.from(e.dataTransfer.types).includes('Files')) {
@@ -28,7 +29,15 @@ export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
       aria-label={`${title} image`}
       data-slot={slot}
       data-testid={`dropzone-${slot}`}
-      tabIndex={-1}
+      // Reachable by Tab, so a paste (Ctrl+V) can target this slot without the mouse.
+      tabIndex={0}
+      aria-describedby={hintId}
+      onKeyDown={(e) => {
+        if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
+          e.preventDefault();
+          input.current?.click();
+        }
+      }}
       onDragEnter={accept}
       onDragOver={accept}
       onDragLeave={() => setOver(false)}
@@ -57,6 +66,9 @@ export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
       ) : (
         <p className="hint">Drop an image here, paste one, or pick a file.</p>
       )}
+      <p className="visually-hidden" id={hintId}>
+        Press Ctrl+V to paste an image here, or Enter to choose a file.
+      </p>
       <button type="button" onClick={() => input.current?.click()}>
         Choose {title.toLowerCase()} image…
       </button>

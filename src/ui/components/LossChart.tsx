@@ -25,6 +25,8 @@ export function LossChart() {
       width: Math.max(200, el.clientWidth),
       height: 200,
       scales: { x: { time: false }, y: { distr: 3 } },
+      // The legend names the curves; a live legend shows "--" unless the pointer is on the chart.
+      legend: { live: false },
       axes: [
         // Whole iterations only: no 1.5 ticks.
         { label: 'iteration', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },

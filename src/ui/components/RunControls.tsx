@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { isRunActive, useStore } from '../store';
 import { workerClient } from '../workerClient';
 
@@ -11,15 +12,42 @@ export function RunControls() {
   const active = isRunActive(state);
   const canResume = state === 'paused' || state === 'done';
   const hasImage = state !== 'idle' && state !== 'starting';
+  const [confirming, setConfirming] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const startRef = useRef<HTMLButtonElement>(null);
+  // Progress that a restart would throw away: ask first.
+  const hasProgress = (active || state === 'done' || state === 'stopped') && iteration > 0;
+  const blocked = !ready || noLayers;
+
+  // Nothing left to lose (e.g. the weights changed meanwhile): no question either.
+  const asking = confirming && hasProgress;
+  useEffect(() => {
+    if (asking) confirmRef.current?.focus();
+  }, [asking]);
+
+  const start = () => {
+    setConfirming(false);
+    workerClient.start();
+    // Keep the keyboard where it was: the button stays focusable (aria-disabled while starting).
+    startRef.current?.focus();
+  };
+
   return (
     <div className="run-controls" role="group" aria-label="Run controls">
       <button
+        ref={startRef}
         type="button"
         className="primary"
-        disabled={!ready || noLayers || state === 'starting'}
-        onClick={() => workerClient.start()}
+        // aria-disabled rather than disabled while starting: a disabled button drops the focus.
+        disabled={blocked}
+        aria-disabled={state === 'starting' ? true : undefined}
+        onClick={() => {
+          if (state === 'starting') return;
+          if (hasProgress) setConfirming(true);
+          else start();
+        }}
       >
-        {active ? 'Restart' : 'Start'}
+        {active || state === 'done' || state === 'stopped' ? 'Restart' : 'Start'}
       </button>
       {canResume ? (
         <button type="button" onClick={() => workerClient.resume()}>
@@ -50,6 +78,26 @@ export function RunControls() {
       >
         Download PNG{iteration > 0 ? ` (it ${iteration})` : ''}
       </button>
+      {asking && (
+        <div className="confirm" role="alertdialog" aria-label="Restart the run?">
+          <p>
+            Restart from the beginning? The result at iteration {iteration} is lost unless you
+            download it first.
+          </p>
+          <button ref={confirmRef} type="button" className="primary" onClick={start}>
+            Restart from scratch
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setConfirming(false);
+              startRef.current?.focus();
+            }}
+          >
+            Keep this run
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,15 +1,24 @@
+import { useEffect, useState } from 'react';
 import { useStore } from '../store';
-import { formatNumber } from './SliderField';
+import { formatDuration, formatNumber } from '../format';
 
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '–';
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+/** Seconds since `since` (performance.now() time), ticking once a second while `on`. */
+function useElapsed(since: number | null, on: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!on) return;
+    const t = setInterval(() => setNow(performance.now()), 1000);
+    return () => clearInterval(t);
+  }, [on]);
+  return since === null ? 0 : Math.max(0, (now - since) / 1000);
 }
 
 /** Iteration counter, speed, progress and the latest loss terms. */
 export function RunStats() {
   const run = useStore((s) => s.run);
+  // Between Start and the first finished step: style targets, then a first (slow) step.
+  const preparing = (run.state === 'starting' || run.state === 'running') && run.losses === null;
+  const elapsed = useElapsed(run.startedAt, preparing);
   const perSecond = run.avgStepMs > 0 ? 1000 / run.avgStepMs : 0;
   const left = run.maxIterations - run.iteration;
   const l = run.losses;
@@ -32,6 +41,12 @@ export function RunStats() {
         max={run.maxIterations || 1}
         value={Math.min(run.iteration, run.maxIterations || 0)}
       />
+      {preparing && (
+        <p className="preparing" role="status" data-testid="preparing">
+          Preparing: {run.state === 'starting' ? 'computing the style targets' : 'the first step'}…{' '}
+          {formatDuration(elapsed)}
+        </p>
+      )}
       {run.message && <p className="notice">{run.message}</p>}
       <dl className="losses">
         <dt>Total J</dt>

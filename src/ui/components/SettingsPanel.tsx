@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CONV_LAYER_NAMES, type ConvLayerName } from '../../model/topology';
 import type { InitMode, OptimizerName } from '../../worker/protocol';
@@ -7,6 +7,8 @@ import { MAX_LONG_SIDE, MIN_LONG_SIDE } from '../geometry';
 import type { BackendChoice } from '../../worker/protocol';
 import { SliderField } from './SliderField';
 import { LayerWeights } from './LayerWeights';
+import { CommitNumberInput } from './CommitNumberInput';
+import { SizeSuggestion } from './RunEstimate';
 
 const INIT_LABELS: Record<InitMode, string> = {
   'content+noise': 'Content + noise',
@@ -55,6 +57,7 @@ function NumberField({
   max,
   onChange,
   disabled,
+  hint,
 }: {
   label: string;
   value: number;
@@ -62,24 +65,22 @@ function NumberField({
   max: number;
   onChange(v: number): void;
   disabled?: boolean;
+  hint?: ReactNode;
 }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input
+      <CommitNumberInput
         id={id}
-        type="number"
+        integer
         min={min}
         max={max}
-        step={1}
         value={value}
         disabled={disabled}
-        onChange={(e) => {
-          const v = e.target.valueAsNumber;
-          if (Number.isFinite(v)) onChange(Math.round(Math.min(max, Math.max(min, v))));
-        }}
+        onCommit={onChange}
       />
+      {hint}
     </div>
   );
 }
@@ -118,6 +119,7 @@ export function SettingsPanel() {
           min={0.01}
           max={1e4}
           scale="log"
+          typedMax={Number.MAX_VALUE}
           onChange={(alpha) => set({ alpha })}
           applied={applied === undefined ? undefined : (applied?.alpha ?? null)}
           testId="alpha"
@@ -128,6 +130,7 @@ export function SettingsPanel() {
           min={0.01}
           max={1e5}
           scale="log"
+          typedMax={Number.MAX_VALUE}
           onChange={(beta) => set({ beta })}
           applied={applied === undefined ? undefined : (applied?.beta ?? null)}
           testId="beta"
@@ -138,6 +141,7 @@ export function SettingsPanel() {
           min={1e-7}
           max={1}
           scale="log"
+          typedMax={Number.MAX_VALUE}
           onChange={(tvWeight) => set({ tvWeight })}
           applied={applied === undefined ? undefined : (applied?.tvWeight ?? null)}
           testId="tv"
@@ -148,6 +152,7 @@ export function SettingsPanel() {
           min={0.01}
           max={100}
           scale="log"
+          typedMax={Number.MAX_VALUE}
           onChange={(learningRate) => set({ learningRate })}
           applied={applied === undefined ? undefined : (applied?.learningRate ?? null)}
           testId="lr"
@@ -172,6 +177,7 @@ export function SettingsPanel() {
           min={MIN_LONG_SIDE}
           max={MAX_LONG_SIDE}
           onChange={s.setOutputLongSide}
+          hint={<SizeSuggestion />}
         />
         <NumberField
           label="Iterations"

@@ -1,4 +1,6 @@
 import { useId } from 'react';
+import { formatNumber } from '../format';
+import { CommitNumberInput } from './CommitNumberInput';
 
 export interface SliderFieldProps {
   label: string;
@@ -15,6 +17,8 @@ export interface SliderFieldProps {
   disabled?: boolean;
   /** Stable suffix of test ids (applied read-out). */
   testId?: string;
+  /** Largest value the number field takes when typed (default max; the slider stops at max). */
+  typedMax?: number;
 }
 
 const LOG_STEPS_PER_DECADE = 100;
@@ -29,13 +33,6 @@ function fromSlider(pos: number, min: number, scale: 'linear' | 'log'): number {
   return Number((min * 10 ** (pos / LOG_STEPS_PER_DECADE)).toPrecision(3));
 }
 
-export function formatNumber(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
-}
-
 /** A labelled range slider with an editable number input and an optional "applied" read-out. */
 export function SliderField({
   label,
@@ -48,6 +45,7 @@ export function SliderField({
   applied,
   disabled,
   testId,
+  typedMax,
 }: SliderFieldProps) {
   const id = useId();
   const sliderMax = scale === 'log' ? toSlider(max, min, 'log') : max;
@@ -67,18 +65,14 @@ export function SliderField({
           aria-valuetext={formatNumber(value)}
           onChange={(e) => onChange(fromSlider(Number(e.target.value), min, scale))}
         />
-        <input
-          type="number"
+        <CommitNumberInput
           aria-label={`${label} value`}
+          // A log-scale weight may be typed anywhere from 0 (term off) up; the slider shows min..max.
           min={scale === 'log' ? 0 : min}
-          max={max}
-          step="any"
+          max={typedMax ?? max}
           value={value}
           disabled={disabled}
-          onChange={(e) => {
-            const v = e.target.valueAsNumber;
-            if (Number.isFinite(v) && v >= 0) onChange(v);
-          }}
+          onCommit={onChange}
         />
       </div>
       {applied !== undefined && (

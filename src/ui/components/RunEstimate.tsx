@@ -1,0 +1,63 @@
+import { useShallow } from 'zustand/react/shallow';
+import { isRunActive, useStore } from '../store';
+import { outputSize } from '../geometry';
+import { estimateSeconds, PRIOR_SPEED, suggestRun } from '../speed';
+import { formatDuration } from '../format';
+
+function about(seconds: number): string {
+  return seconds < 60 ? `${Math.max(1, Math.round(seconds / 5) * 5)} s` : formatDuration(seconds);
+}
+
+/** Before Start: how long the run will take here, from the measured speed (or a cautious prior). */
+export function RunEstimate() {
+  const s = useStore(
+    useShallow((st) => ({
+      speed: st.speed,
+      content: st.content,
+      longSide: st.outputLongSide,
+      iterations: st.maxIterations,
+      active: isRunActive(st.run.state),
+    })),
+  );
+  if (s.active) return null;
+  const speed = s.speed ?? PRIOR_SPEED;
+  const size = outputSize(s.content ?? { width: s.longSide, height: s.longSide }, s.longSide);
+  const seconds = estimateSeconds(speed, size, s.iterations);
+  const perIteration = (speed.msPerIteration / 1000).toFixed(speed.msPerIteration < 1000 ? 2 : 1);
+  const basis =
+    speed.source === 'run'
+      ? `measured here: ${perIteration} s per iteration at ${speed.width}×${speed.height} px on ${speed.backend}`
+      : 'a cautious figure until a first run measures this device';
+  return (
+    <p className="estimate" data-testid="estimate" data-seconds={Math.round(seconds)}>
+      About <strong>{about(seconds)}</strong> for {s.iterations} iterations at {size.width}×
+      {size.height} px ({basis}).
+    </p>
+  );
+}
+
+/** Next to the size: what fits in about two minutes on this device, and a button to use it. */
+export function SizeSuggestion() {
+  const s = useStore(
+    useShallow((st) => ({
+      speed: st.speed,
+      content: st.content,
+      longSide: st.outputLongSide,
+      iterations: st.maxIterations,
+      apply: st.applySuggestion,
+    })),
+  );
+  const g = suggestRun(s.speed ?? PRIOR_SPEED, s.content);
+  const same = g.longSide === s.longSide && g.iterations === s.iterations;
+  return (
+    <p className="hint" data-testid="size-suggestion">
+      For a first result in about {about(g.seconds)} here: {g.longSide} px, {g.iterations}{' '}
+      iterations.{' '}
+      {!same && (
+        <button type="button" className="link" onClick={s.apply}>
+          Use these
+        </button>
+      )}
+    </p>
+  );
+}
