@@ -7,13 +7,14 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { expect, test as setup } from '@playwright/test';
+import { useDemoWeights } from './helpers';
 
 const RETURNING_VISITOR_STATE = 'test-results-state/returning-visitor.json';
 const CALIBRATION_KEY = 'style-transfer:calibration';
 
 setup('a first visit measures the backends', async ({ page, baseURL }) => {
   await page.goto('/');
-  await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
+  await useDemoWeights(page);
   await expect(page.getByTestId('calibration')).toBeAttached({ timeout: 300_000 });
   const calibration = await page.evaluate((k) => localStorage.getItem(k), CALIBRATION_KEY);
   expect(calibration).not.toBeNull();

@@ -3,7 +3,7 @@
  * first-layer filters, and the Gram heatmaps following a run (demo weights, tiny images).
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { dropFile, prepareDemoRun, waitForIteration } from './helpers';
+import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
 import { png, type TestFile } from './fixtures/makeImages';
 
 /** Drops several files at once on `target`, as a person dragging a selection from a folder. */
@@ -158,7 +158,7 @@ test.fixme('explore: the Gram heatmaps of a run change between two iterations', 
   // A run on the style view, which goes on while this view is open: its result joins the pool,
   // and the Gram heatmaps follow it, changing from one iteration to a later one.
   await page.getByRole('link', { name: 'Style transfer' }).click();
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 1);
   await page.getByRole('link', { name: 'Explore the network' }).click();
   await expect(page.getByTestId('pool-count')).toHaveText('(3 images)');

@@ -212,7 +212,8 @@ test('keyboard: focus stays put after "Use demo weights" and Start; a drop zone 
   await page.getByRole('button', { name: 'Use pretrained weights' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('pretrained-checked')).toBeVisible();
-  expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+  // The answer takes the focus once it is shown (an effect after that render).
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
 
   await typeInto(page.getByLabel('Output long side (px)'), '64');
   const start = page.getByRole('button', { name: 'Start' });

@@ -6,7 +6,7 @@
  * works afterwards.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { dropFile, waitForIteration } from './helpers';
+import { dropFile, waitForIteration, useDemoWeights, startRun } from './helpers';
 import { FUZZ_KINDS, MUTATIONS, fuzzCase, type FuzzKind } from '../src/fuzz/mutate';
 import { fuzzSeeds } from '../src/fuzz/seeds';
 
@@ -121,10 +121,12 @@ test('20 fuzzed images and .h5 files each get a message; the page stays usable',
   await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
   await expect(page.getByTestId('size-style')).toContainText('style.png · 48×40 px');
   await page.getByLabel('Output long side (px)').fill('64');
+  await page.getByLabel('Output long side (px)').press('Enter');
   await page.getByLabel('Iterations').fill('3');
-  await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
+  await page.getByLabel('Iterations').press('Enter');
+  await useDemoWeights(page);
   await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 1);
   await page.getByRole('button', { name: 'Stop' }).click();
   expect(uncaught).toEqual([]);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import { PNG } from 'pngjs';
-import { dropFile, prepareDemoRun, readValue } from './helpers';
+import { dropFile, prepareDemoRun, readValue, startRun } from './helpers';
 
 interface MemoryReport {
   numTensors: number;
@@ -122,7 +122,7 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   test.setTimeout(300_000);
   await page.goto('/');
   await setup(page, 12);
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   const thumb = page.getByRole('button', { name: 'Show snapshot at iteration 12' });
   await thumb.click();
@@ -140,7 +140,8 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   // One iteration from the usual start against one from the 12-iteration snapshot: the snapshot
   // is much further along, so its loss after one step is lower.
   await page.getByLabel('Iterations').fill('1');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByLabel('Iterations').press('Enter');
+  await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   const fresh = await readValue(page, 'loss-total');
   // The snapshot stays selected while other runs come and go.

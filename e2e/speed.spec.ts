@@ -4,7 +4,14 @@
  * own calibration measured fastest, and Pause takes effect within one iteration, saying so meanwhile.
  */
 import { expect, test } from '@playwright/test';
-import { dropFile, iteration, prepareDemoRun, waitForIteration } from './helpers';
+import {
+  dropFile,
+  iteration,
+  prepareDemoRun,
+  waitForIteration,
+  useDemoWeights,
+  startRun,
+} from './helpers';
 
 test.describe('first visit', () => {
   // No stored calibration: this is what a new visitor's browser does.
@@ -15,7 +22,7 @@ test.describe('first visit', () => {
   }) => {
     await page.goto('/');
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
-    await page.getByRole('button', { name: 'Use demo weights (untrained, random)' }).click();
+    await useDemoWeights(page);
     // A first visit has no cached figures: the worker measures each backend once.
     await expect(page.getByTestId('calibrating')).toBeVisible({ timeout: 120_000 });
     const table = page.getByTestId('calibration');
@@ -52,7 +59,7 @@ test('Pause takes effect within one iteration and says "Pausing…" meanwhile', 
   await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
   await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
   await prepareDemoRun(page, { longSide: 160, iterations: 50 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 2, 300_000);
   const pauseButton = page.getByRole('button', { name: /^Paus/ });
   await pauseButton.click();

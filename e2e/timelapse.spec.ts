@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import { PNG } from 'pngjs';
-import { dropFile, prepareDemoRun } from './helpers';
+import { dropFile, prepareDemoRun, startRun } from './helpers';
 
 /** EBML variable-length integer at `at`: its length and value (marker bit kept for IDs). */
 function vint(b: Uint8Array, at: number, keepMarker: boolean): { len: number; value: number } {
@@ -70,7 +70,7 @@ async function runWithSnapshots(page: Page): Promise<number> {
   }
   await page.getByLabel('Content layer').selectOption('block1_conv2');
   await prepareDemoRun(page, { longSide: 64, iterations: 12 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   // The end snapshot is stored just after the run ends.
   await expect(page.getByRole('button', { name: 'Show snapshot at iteration 12' })).toBeVisible();

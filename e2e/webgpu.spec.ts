@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browserFlags';
-import { dropFile, prepareDemoRun, waitForIteration } from './helpers';
+import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
 
 test.use({
   launchOptions: {
@@ -25,7 +25,7 @@ test('the webgpu backend runs iterations (async readbacks only)', async ({ page 
   await prepareDemoRun(page, { longSide: 32, iterations: 3 });
   await page.getByLabel('Backend').selectOption('webgpu');
   await expect(page.getByTestId('backend')).toContainText('Backend: webgpu', { timeout: 60_000 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await waitForIteration(page, 3, 300_000);
   await expect(page.getByTestId('backend')).toContainText('Backend: webgpu');
   await expect(page.getByRole('alert')).toHaveCount(0);
