@@ -19,14 +19,10 @@ if (existsSync(join(out, 'model.json'))) {
 }
 
 const timeout = process.env.VGG16_START_TIMEOUT_MS || '5000';
-const child = spawn(
-  process.execPath,
-  [join(root, 'scripts/fetch-weights.mjs'), '--out', out],
-  {
-    env: { ...process.env, VGG16_CONNECT_TIMEOUT_MS: timeout },
-    stdio: ['ignore', 'inherit', 'pipe'],
-  },
-);
+const child = spawn(process.execPath, [join(root, 'scripts/fetch-weights.mjs'), '--out', out], {
+  env: { ...process.env, VGG16_CONNECT_TIMEOUT_MS: timeout },
+  stdio: ['ignore', 'inherit', 'pipe'],
+});
 let log = '';
 child.stderr.on('data', (d) => {
   const text = String(d);
