@@ -146,8 +146,12 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   const fresh = await readValue(page, 'loss-total');
   // The snapshot stays selected while other runs come and go.
   await expect(view).toContainText('Iteration 12 ·');
+  const thumbs = page.getByTestId('history-strip').getByRole('button');
+  const before = await thumbs.count();
   await view.getByRole('button', { name: 'New run from this image' }).click();
-  await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  // The state already says 'done' (the run before): the new run's end snapshot marks its end.
+  await expect(thumbs).toHaveCount(before + 1, { timeout: 120_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('done');
   await expect(page.getByTestId('iteration')).toHaveAttribute('data-value', '1');
   const fromSnapshot = await readValue(page, 'loss-total');
   console.log(`J after one step: fresh ${fresh}, from the iteration-12 snapshot ${fromSnapshot}`);

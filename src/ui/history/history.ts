@@ -74,9 +74,15 @@ async function refreshUsage(): Promise<void> {
   useHistory.setState({ storedBytes, originUsage });
 }
 
+let opening: Promise<void> | null = null;
+
 /** Opens the store, shows what it holds and starts watching runs. Safe to call more than once. */
-export async function initHistory(): Promise<void> {
-  if (db) return;
+export function initHistory(): Promise<void> {
+  opening ??= openHistory();
+  return opening;
+}
+
+async function openHistory(): Promise<void> {
   try {
     db = await SnapshotDb.open();
   } catch (e) {
