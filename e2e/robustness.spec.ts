@@ -457,7 +457,10 @@ test('WebGL context lost mid-run: the backend is rebuilt and the run resumes', a
   );
   // The old backend's tensors are gone from the books; the new one holds the same set.
   expect(after.numTensors).toBe(before.numTensors);
-  expect(after.numBytesInGPU).toBe(before.numBytesInGPU);
+  expect(after.numBytes).toBe(before.numBytes);
+  // Textures may be fewer after the rebuild (a tensor uploaded from the CPU copy lives in a texture
+  // only once a kernel reads it); more would be the lost context's textures still on the books.
+  expect(after.numBytesInGPU).toBeLessThanOrEqual(before.numBytesInGPU!);
   expect(errors).toEqual([]);
 });
 

@@ -11,7 +11,7 @@ import { StyleTransferRun, type StepResult } from '../engine/run';
 import { resizeToCover } from '../engine/preprocess';
 import type { StyleSettings } from '../engine/settings';
 import { messageOf, post, shared } from './context';
-import { contextLost } from './webglRecovery';
+import { contextLost, whenContextLost } from './webglRecovery';
 import { allFinite, pixelsToTensor, rgbToImageData, saturatedFraction } from './pixels';
 import type { LiveSettingsPatch, LossReport, PixelImage, RunState, ToWorker } from './protocol';
 
@@ -153,13 +153,25 @@ async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
   const t0 = performance.now();
   let result: StepResult;
   let rgb: Float32Array;
+  const watch = whenContextLost();
   try {
-    result = await r.step();
-    try {
-      rgb = (await result.image.data()) as Float32Array;
-    } finally {
-      result.image.dispose();
+    const outcome = await Promise.race([
+      (async () => {
+        const res = await r.step();
+        try {
+          return { res, rgb: (await res.image.data()) as Float32Array };
+        } finally {
+          res.image.dispose();
+        }
+      })(),
+      watch.lost,
+    ]);
+    if (outcome === 'lost') {
+      // The step's readback will never settle: leave it behind and rebuild.
+      onContextLost(token);
+      return false;
     }
+    ({ res: result, rgb } = outcome);
   } catch (e) {
     if (contextLost()) {
       onContextLost(token);
@@ -172,6 +184,8 @@ async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
     });
     setState('paused', 'Paused after an error in a step.');
     return false;
+  } finally {
+    watch.cancel();
   }
   const stepMs = performance.now() - t0;
   if (contextLost()) {

@@ -42,3 +42,17 @@ export function replaceWebglBackend(): void {
   }
   tf.registerBackend('webgl', () => new MathBackendWebGL(), WEBGL_PRIORITY);
 }
+
+/**
+ * Resolves when the webgl context is found lost (checked every 200 ms) until cancelled. An async
+ * readback on a lost context never settles, so the run loop races each step against this.
+ */
+export function whenContextLost(): { lost: Promise<'lost'>; cancel: () => void } {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const lost = new Promise<'lost'>((resolve) => {
+    timer = setInterval(() => {
+      if (contextLost()) resolve('lost');
+    }, 200);
+  });
+  return { lost, cancel: () => clearInterval(timer) };
+}
