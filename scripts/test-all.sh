@@ -12,8 +12,7 @@ npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "== production dependencies (licences, nothing declared but unused)"
-# --pending: declared for features still being written; drop the flag once they are imported.
-node --import tsx scripts/check-deps.ts --pending @tensorflow/tfjs-backend-webgpu
+node --import tsx scripts/check-deps.ts
 echo "== unit tests (node, tfjs cpu backend)"
 npx vitest run
 echo "== build"
