@@ -57,17 +57,23 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
 
   // Beta moves during the run: the worker reports it applied and the weighted style term follows.
   await expect(page.getByTestId('applied-beta')).toHaveText('applied: 40');
-  const ratioBefore =
-    (await readValue(page, 'loss-style')) / (await readValue(page, 'loss-style-raw'));
+  // Both numbers from one frame: two separate reads may straddle an iteration (a 32 px stage is fast).
+  const styleTerms = () =>
+    page.evaluate(() => {
+      const v = (id: string) =>
+        Number(document.querySelector(`[data-testid="${id}"]`)!.getAttribute('data-value'));
+      return { weighted: v('loss-style'), raw: v('loss-style-raw') };
+    });
+  const terms = await styleTerms();
+  const ratioBefore = terms.weighted / terms.raw;
   expect(ratioBefore).toBeCloseTo(40, 3);
-  const styleBefore = await readValue(page, 'loss-style');
+  const styleBefore = terms.weighted;
   await page.getByLabel('Style weight β value').fill('4000');
   await page.getByLabel('Style weight β value').press('Enter');
   await expect(page.getByTestId('applied-beta')).toHaveText('applied: 4000');
   const appliedAt = await iteration(page);
   await waitForIteration(page, appliedAt + 1);
-  const weighted = await readValue(page, 'loss-style');
-  const raw = await readValue(page, 'loss-style-raw');
+  const { weighted, raw } = await styleTerms();
   expect(weighted / raw).toBeCloseTo(4000, 0);
   expect(weighted).toBeGreaterThan(10 * styleBefore);
 

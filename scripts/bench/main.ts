@@ -25,6 +25,10 @@
  *   --torch              also PyTorch's forward+backward (Debian python3-torch; skipped if absent)
  *   --torch-rounds N     timed PyTorch rounds per size (5)
  *   --port N             vite preview port of the browser part (BENCH_PORT, else 4174)
+ *   --multiscale         also run part C: coarse-to-fine vs single-scale, same final size and
+ *                        wall-clock budget, J at the final size (off by default)
+ *   --multiscale-size N  its final long side (128);  --multiscale-iters N  its budget (12)
+ *   --multiscale-backend B  wasm or cpu (wasm)
  *   --skip-node --skip-convergence --skip-browser
  *   --out DIR            output folder (bench-results)
  */
@@ -37,6 +41,7 @@ import { browserBench, estimateMs } from './browser';
 import { problemImages, loadDemoWeights, ROOT } from './inputs';
 import { machineInfo } from './machine';
 import { convergence, nodeSpeed, useBackend, type NodeBackend, type NodeSpeedResult } from './node';
+import { multiscaleVsSingle } from './multiscale';
 import { markdown, type BenchReport } from './report';
 import { median } from './stats';
 import { torchBench } from './torch';
@@ -60,6 +65,10 @@ const { values: a } = parseArgs({
     torch: { type: 'boolean', default: false },
     'torch-rounds': { type: 'string', default: '5' },
     port: { type: 'string', default: process.env.BENCH_PORT ?? '4174' },
+    multiscale: { type: 'boolean', default: false },
+    'multiscale-size': { type: 'string', default: '128' },
+    'multiscale-iters': { type: 'string', default: '12' },
+    'multiscale-backend': { type: 'string', default: 'wasm' },
     'skip-node': { type: 'boolean', default: false },
     'skip-convergence': { type: 'boolean', default: false },
     'skip-browser': { type: 'boolean', default: false },
@@ -111,11 +120,18 @@ const opts = {
   port: positiveInt('port', a.port),
   browserRounds: positiveInt('browser-rounds', a['browser-rounds']),
   browserSizeBudgetS: positiveInt('browser-size-budget', a['browser-size-budget']),
+  multiscale: a.multiscale === true,
+  multiscaleSize: positiveInt('multiscale-size', a['multiscale-size']),
+  multiscaleIters: positiveInt('multiscale-iters', a['multiscale-iters']),
+  multiscaleBackend: a['multiscale-backend'] as NodeBackend,
   skipNode: a['skip-node'] === true,
   skipConvergence: a['skip-convergence'] === true,
   skipBrowser: a['skip-browser'] === true,
   out: String(a.out),
 };
+if (opts.multiscaleBackend !== 'wasm' && opts.multiscaleBackend !== 'cpu') {
+  throw new Error(`--multiscale-backend must be wasm or cpu, got ${opts.multiscaleBackend}`);
+}
 if (opts.convBackend !== 'wasm' && opts.convBackend !== 'cpu') {
   throw new Error(`--conv-backend must be wasm or cpu, got ${opts.convBackend}`);
 }
@@ -195,6 +211,21 @@ if (!opts.skipConvergence) {
   }
 }
 
+// ---- C. Coarse-to-fine vs single-scale ----
+let multiscale: BenchReport['multiscale'] = null;
+if (opts.multiscale) {
+  log(
+    `multiscale: ${opts.multiscaleBackend}, ${opts.multiscaleSize} px, ${opts.multiscaleIters} iterations ...`,
+  );
+  multiscale = await multiscaleVsSingle(
+    raw,
+    opts.multiscaleBackend,
+    opts.multiscaleSize,
+    opts.multiscaleIters,
+    log,
+  );
+}
+
 // ---- B. Browser ----
 let browser: BenchReport['browser'] = null;
 if (!opts.skipBrowser) {
@@ -263,6 +294,7 @@ const report: BenchReport = {
     `init ${DEFAULT_SETTINGS.init} (noise ${DEFAULT_SETTINGS.noiseRatio}, seed ${DEFAULT_SETTINGS.seed})`,
   imageSource,
   node: { speed, convergence: conv },
+  multiscale,
   browser,
   torch,
   notes,

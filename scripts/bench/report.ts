@@ -4,6 +4,7 @@ import { isConvLayerName } from '../../src/model/topology';
 import type { BrowserResult } from './browser';
 import { forwardBackwardFlops, gflops } from './flops';
 import type { MachineInfo } from './machine';
+import type { MultiscaleResult } from './multiscale';
 import type { ConvergenceResult, NodeSpeedResult } from './node';
 import { median, ratio } from './stats';
 import type { TorchOutcome } from './torch';
@@ -16,6 +17,8 @@ export interface BenchReport {
   settings: string;
   imageSource: string;
   node: { speed: NodeSpeedResult[]; convergence: ConvergenceResult | null };
+  /** Part C (--multiscale). */
+  multiscale?: MultiscaleResult | null;
   browser: BrowserResult | null;
   torch: TorchOutcome | null;
   notes: string[];
@@ -293,6 +296,28 @@ export function markdown(r: BenchReport): string {
       }
       out.push('');
     }
+  }
+  if (r.multiscale) {
+    const c = r.multiscale;
+    out.push(
+      `## C. Coarse-to-fine vs single-scale (${c.backend}, ${c.size} px, same wall clock)`,
+      '',
+    );
+    out.push(
+      `Stages: ${c.stages.map((s) => `${s.longSide} px × ${s.iterations}`).join(' → ')}. ` +
+        'J at the final size after each run (lower is better).',
+      '',
+    );
+    out.push('| run | iterations | seconds | J at final size |', '|---|---|---|---|');
+    for (const [name, v] of [
+      ['coarse-to-fine', c.multiscale],
+      ['single-scale', c.singleScale],
+    ] as const) {
+      out.push(
+        `| ${name} | ${v.iterations} | ${v.seconds.toFixed(1)} | ${v.finalJ.toExponential(4)} |`,
+      );
+    }
+    out.push('');
   }
   if (r.notes.length) {
     out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');

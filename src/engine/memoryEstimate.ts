@@ -29,6 +29,11 @@ export interface DeviceLimits {
   maxTextureSize: number | null;
 }
 
+/** The wasm backend's heap ends at 4 GiB (emscripten's getHeapMax in tfjs-backend-wasm). */
+export const WASM_HEAP_BYTES = 4 * 2 ** 30;
+/** Share of the wasm heap a run may plan for (the rest: fragmentation, the allocator's own). */
+export const WASM_USABLE_SHARE = 0.9;
+
 /** Channels of VGG16's widest full-resolution activation (block1): the largest tensor of a run. */
 const WIDEST_FULL_RES_CHANNELS = 64;
 

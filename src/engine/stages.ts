@@ -216,10 +216,20 @@ export class StagedRun {
     return this.run.currentImage();
   }
 
-  /** Replaces the current stage's image (same size as the stage). */
+  /** Replaces the current stage's image (brought to the stage's size when it has another). */
   setImage(img: tf.Tensor3D): void {
     this.assertAlive();
-    this.run.setImage(img);
+    const [h, w] = this.run.size;
+    if (img.shape[0] === h && img.shape[1] === w) {
+      this.run.setImage(img);
+      return;
+    }
+    const fitted = tf.image.resizeBilinear(img, [h, w], false, true);
+    try {
+      this.run.setImage(fitted);
+    } finally {
+      fitted.dispose();
+    }
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { RunEstimate } from './components/RunEstimate';
 import { RunStats } from './components/RunStats';
 import { LossChart } from './components/LossChart';
 import { SettingsPanel } from './components/SettingsPanel';
+import { StyleBlend } from './components/StyleBlend';
 import { WeightsPanel } from './components/WeightsPanel';
 import { BackendNotice } from './components/BackendNotice';
 import { RestoreOffer } from './history/RestoreOffer';
@@ -93,6 +94,7 @@ export function App() {
               onFiles={(f) => void pickFiles('style', f)}
             />
           </div>
+          <StyleBlend />
           <p className="limits" data-testid="image-limits">
             {LIMITS_TEXT}
           </p>

@@ -1,7 +1,7 @@
 /** Pure size arithmetic of the page: output size, cover crop, download file name. */
 
 export const MIN_LONG_SIDE = 64;
-export const MAX_LONG_SIDE = 1024;
+export const MAX_LONG_SIDE = 2048;
 
 export interface Size {
   width: number;

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { DEFAULT_SETTINGS, type StyleSettings } from '../worker/protocol';
+import { DEFAULT_SETTINGS, MAX_STYLES, type StyleSettings } from '../worker/protocol';
 import type { ConvLayerName } from '../model/topology';
 import type {
   BackendChoice,
@@ -12,6 +12,7 @@ import type {
   Calibration,
   LossReport,
   RunState,
+  StageReport,
 } from '../worker/protocol';
 import { PRIOR_SPEED, suggestRun, type SpeedSample } from './speed';
 
@@ -90,6 +91,8 @@ export interface RunInfo {
   inputs: RunInputs | null;
   /** performance.now() when Start was pressed, for the "preparing" clock. */
   startedAt: number | null;
+  /** The coarse-to-fine stage of the last iteration. */
+  stage: StageReport | null;
 }
 
 export interface LossHistory {
@@ -113,7 +116,13 @@ const IDLE_RUN: RunInfo = {
   pending: null,
   inputs: null,
   startedAt: null,
+  stage: null,
 };
+
+/** Blend weights for `count` styles: the kept ones, new styles at 1. */
+export function blendFor(count: number, blend: readonly number[]): number[] {
+  return Array.from({ length: count }, (_, i) => blend[i] ?? 1);
+}
 
 /** Before any measurement on this device: what a first result in about 2 minutes costs here. */
 const DEFAULT_SUGGESTION = suggestRun(PRIOR_SPEED, null);
@@ -133,6 +142,8 @@ interface PersistedSlice {
 interface SessionSlice {
   content: PickedImage | null;
   style: PickedImage | null;
+  /** Styles 2 to MAX_STYLES, blended with the first by settings.styleBlend. */
+  extraStyles: PickedImage[];
   weights: WeightsStatus;
   backendInfo: BackendInfo | null;
   run: RunInfo;
@@ -164,6 +175,10 @@ interface Actions {
   setBackend(b: BackendChoice): void;
   setWeightsChoice(c: WeightsChoice): void;
   setImage(slot: ImageSlot, img: PickedImage | null): void;
+  addExtraStyle(img: PickedImage): void;
+  removeExtraStyle(index: number): void;
+  /** Blend weight of style i (0 = the first style). */
+  setBlendWeight(index: number, weight: number): void;
   setWeights(w: WeightsStatus): void;
   setBackendInfo(b: BackendInfo | null): void;
   patchRun(patch: Partial<RunInfo>): void;
@@ -192,6 +207,7 @@ export const useStore = create<AppState>()(
       weightsChoice: 'pretrained',
       content: null,
       style: null,
+      extraStyles: [],
       weights: { status: 'idle' },
       backendInfo: null,
       run: IDLE_RUN,
@@ -257,6 +273,32 @@ export const useStore = create<AppState>()(
             URL.revokeObjectURL(old.url);
           }
           return slot === 'content' ? { content: img } : { style: img };
+        }),
+      addExtraStyle: (img) =>
+        set((s) => {
+          if (s.extraStyles.length >= MAX_STYLES - 1) return s;
+          const extraStyles = [...s.extraStyles, img];
+          const styleBlend = blendFor(1 + extraStyles.length, s.settings.styleBlend);
+          return { extraStyles, settings: { ...s.settings, styleBlend } };
+        }),
+      removeExtraStyle: (index) =>
+        set((s) => {
+          const gone = s.extraStyles[index];
+          if (!gone) return s;
+          gone.bitmap.close();
+          URL.revokeObjectURL(gone.url);
+          const blend = blendFor(1 + s.extraStyles.length, s.settings.styleBlend);
+          blend.splice(index + 1, 1);
+          return {
+            extraStyles: s.extraStyles.filter((_, i) => i !== index),
+            settings: { ...s.settings, styleBlend: blend },
+          };
+        }),
+      setBlendWeight: (index, weight) =>
+        set((s) => {
+          const styleBlend = blendFor(1 + s.extraStyles.length, s.settings.styleBlend);
+          styleBlend[index] = weight;
+          return { settings: { ...s.settings, styleBlend } };
         }),
       setWeights: (weights) => set({ weights }),
       setBackendInfo: (backendInfo) => set({ backendInfo }),

@@ -2,7 +2,7 @@
  * The only UI module that talks to the style worker: sends ./protocol messages built from the
  * store, and writes what the worker reports back into the store.
  */
-import { isRunActive, useStore, type ImageSlot } from './store';
+import { blendFor, isRunActive, useStore, type ImageSlot } from './store';
 import { bitmapToPixels, saveBytes } from './imagePixels';
 import { downloadName, outputSize } from './geometry';
 import { liveDiff } from './liveSettings';
@@ -179,8 +179,12 @@ class WorkerClient {
     }
     const size = outputSize(s.content, s.outputLongSide);
     const content = bitmapToPixels(s.content.bitmap, size);
-    const style = bitmapToPixels(s.style.bitmap, size);
     const initImage = init ? bitmapToPixels(init, size) : undefined;
+    // Styles go at their own size: the run crops and scales them (style scale is live).
+    const styles = [s.style, ...s.extraStyles].map((img) =>
+      bitmapToPixels(img.bitmap, { width: img.bitmap.width, height: img.bitmap.height }),
+    );
+    const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
     s.setError(null);
     s.beginRun(
       { content: s.content, style: s.style, longSide: s.outputLongSide },
@@ -188,15 +192,8 @@ class WorkerClient {
       s.maxIterations,
     );
     this.send(
-      {
-        type: 'start',
-        content,
-        style,
-        settings: s.settings,
-        maxIterations: s.maxIterations,
-        initImage,
-      },
-      [content.data, style.data, ...(initImage ? [initImage.data] : [])],
+      { type: 'start', content, styles, settings, maxIterations: s.maxIterations, initImage },
+      [content.data, ...styles.map((p) => p.data), ...(initImage ? [initImage.data] : [])],
     );
   }
 
@@ -351,6 +348,7 @@ class WorkerClient {
           maxIterations: msg.maxIterations,
           losses: msg.losses,
           avgStepMs: msg.avgStepMs,
+          stage: msg.stage,
         });
         st.pushLosses(msg.iteration, msg.losses);
         // The first steps carry warm-up (shader compiles, allocations): measure from the third.

@@ -11,8 +11,19 @@ import type { BenchMeasurement, BenchRequest } from './bench';
 
 // The UI may not import src/engine (eslint), but it needs the settings' shape and defaults: they
 // are plain data, so the protocol passes them on.
-export { DEFAULT_SETTINGS, DEFAULT_STYLE_LAYERS } from '../engine/settings';
-export type { InitMode, OptimizerName, StyleLayerWeight, StyleSettings } from '../engine/settings';
+export {
+  DEFAULT_SETTINGS,
+  DEFAULT_STYLE_LAYERS,
+  MAX_STYLES,
+  STYLE_SCALE_RANGE,
+} from '../engine/settings';
+export type {
+  ColourMode,
+  InitMode,
+  OptimizerName,
+  StyleLayerWeight,
+  StyleSettings,
+} from '../engine/settings';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -64,6 +75,8 @@ export const LIVE_SETTING_KEYS = [
   'styleLayers',
   'contentLayer',
   'optimizer',
+  'styleBlend',
+  'styleScale',
 ] as const;
 export type LiveSettingsPatch = Partial<Pick<StyleSettings, (typeof LIVE_SETTING_KEYS)[number]>>;
 
@@ -90,8 +103,10 @@ export type ToWorker =
   | { type: 'loadWeights'; source: WeightsRequest }
   | {
       type: 'start';
+      /** At the output size. */
       content: PixelImage;
-      style: PixelImage;
+      /** 1 to MAX_STYLES style images at their own size (the run crops and scales them). */
+      styles: PixelImage[];
       settings: StyleSettings;
       maxIterations: number;
       /** Starting image instead of settings.init (a history snapshot), at the content's size. */
@@ -128,6 +143,16 @@ export interface LossReport {
   weightedStyle: number;
   weightedTv: number;
   styleLayers: Partial<Record<ConvLayerName, number>>;
+}
+
+/** Where a coarse-to-fine run is: "stage 2 of 4 · 256 px". */
+export interface StageReport {
+  /** 1-based. */
+  number: number;
+  count: number;
+  longSide: number;
+  width: number;
+  height: number;
 }
 
 export type ErrorWhere = 'backend' | 'weights' | 'start' | 'step' | 'download' | 'protocol';
@@ -167,6 +192,7 @@ export type FromWorker =
       iteration: number;
       maxIterations: number;
       losses: LossReport;
+      stage: StageReport;
       /** Wall time of this step (ms), and a smoothed one for iterations/second. */
       stepMs: number;
       avgStepMs: number;

@@ -7,13 +7,22 @@
  * frees the run first waits for that step with settle().
  */
 import * as tf from '@tensorflow/tfjs';
-import { StyleTransferRun, type StepResult } from '../engine/run';
-import { resizeToCover } from '../engine/preprocess';
+import type { StepResult } from '../engine/run';
+import { isOutOfMemoryError } from '../engine/memoryEstimate';
 import type { StyleSettings } from '../engine/settings';
+import { StagedRun, type StageInfo } from '../engine/stages';
+import { refuseIfTooLarge } from './memoryCheck';
 import { messageOf, post, shared } from './context';
 import { contextLost, whenContextLost } from './webglRecovery';
 import { allFinite, pixelsToTensor, rgbToImageData, saturatedFraction } from './pixels';
-import type { LiveSettingsPatch, LossReport, PixelImage, RunState, ToWorker } from './protocol';
+import type {
+  LiveSettingsPatch,
+  LossReport,
+  PixelImage,
+  RunState,
+  StageReport,
+  ToWorker,
+} from './protocol';
 
 /** A step whose loss exceeds the previous one this many times is treated as diverging. */
 const DIVERGENCE_FACTOR = 10;
@@ -25,12 +34,14 @@ export interface GoodImage {
   rgb: Float32Array;
   /** The iteration that produced it (a withheld non-finite step does not count). */
   iteration: number;
+  /** The coarse-to-fine stage it belongs to (a rebuilt run resumes there). */
+  stage: StageInfo;
 }
 
-let run: StyleTransferRun | null = null;
+let run: StagedRun | null = null;
 let runSettings: StyleSettings | null = null;
 /** The run's inputs, CPU-side: a lost WebGL context takes every tensor with it. */
-let runInputs: { content: PixelImage; style: PixelImage } | null = null;
+let runInputs: { content: PixelImage; styles: PixelImage[] } | null = null;
 let lastGood: GoodImage | null = null;
 /** Iterations done before the run was rebuilt after a fault (the engine restarts at 0). */
 let iterBase = 0;
@@ -110,6 +121,45 @@ export async function disposeRun(): Promise<void> {
   deferredState = null;
 }
 
+function stageReport(st: StageInfo): StageReport {
+  return {
+    number: st.index + 1,
+    count: st.count,
+    longSide: st.longSide,
+    width: st.width,
+    height: st.height,
+  };
+}
+
+function pixelsOf(images: PixelImage[]): tf.Tensor3D[] {
+  const out: tf.Tensor3D[] = [];
+  try {
+    for (const p of images) out.push(pixelsToTensor(p));
+  } catch (e) {
+    tf.dispose(out);
+    throw e;
+  }
+  return out;
+}
+
+/**
+ * Out of memory mid-run: the run's tensors go (freeing what they held), the last good image stays
+ * to be seen and downloaded, and the page says what happened and what to try.
+ */
+function stopOutOfMemory(iteration: number, e: unknown): void {
+  const at = lastGood ? ` (stage ${lastGood.stage.index + 1} of ${lastGood.stage.count})` : '';
+  abandonRun();
+  runToken++;
+  const kept = lastGood
+    ? ` and kept the last good image (${lastGood.width}×${lastGood.height} px, iteration ${lastGood.iteration})`
+    : '';
+  setState(
+    'stopped',
+    `Out of memory at iteration ${iteration}${at}: the run stopped${kept}. Try a smaller output ` +
+      `size. (${messageOf(e)})`,
+  );
+}
+
 function lossReport(l: StepResult['losses'], s: StyleSettings): LossReport {
   return {
     ...l,
@@ -138,7 +188,7 @@ function applyPendingPatch(iteration: number): void {
 }
 
 /** Puts the last good image back into the run (after a NaN or a divergence). */
-function restoreLastGood(r: StyleTransferRun): void {
+function restoreLastGood(r: StagedRun): void {
   if (!lastGood) return;
   const img = tf.tensor3d(lastGood.rgb, [lastGood.height, lastGood.width, 3]);
   r.setImage(img);
@@ -149,9 +199,9 @@ function restoreLastGood(r: StyleTransferRun): void {
  * One step with its single readback of the new image (async: no pipeline stall on GPU backends;
  * WebGPU has no synchronous read). Returns null when the loop must end (the reason is posted).
  */
-async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
+async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
   const t0 = performance.now();
-  let result: StepResult;
+  let result: StepResult & { stage: StageInfo };
   let rgb: Float32Array;
   const watch = whenContextLost();
   try {
@@ -175,6 +225,10 @@ async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
   } catch (e) {
     if (contextLost()) {
       onContextLost(token);
+      return false;
+    }
+    if (isOutOfMemoryError(e)) {
+      stopOutOfMemory(iterBase + r.iteration + 1, e);
       return false;
     }
     post({
@@ -224,8 +278,13 @@ async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
     return false;
   }
   prevTotal = l.total;
-  const [height, width] = r.imageShape;
-  lastGood = { height, width, rgb, iteration };
+  lastGood = {
+    height: result.stage.height,
+    width: result.stage.width,
+    rgb,
+    iteration,
+    stage: result.stage,
+  };
   draw(lastGood);
   avgStepMs = avgStepMs === 0 ? stepMs : 0.7 * avgStepMs + 0.3 * stepMs;
   post({
@@ -233,6 +292,7 @@ async function stepOnce(r: StyleTransferRun, token: number): Promise<boolean> {
     iteration,
     maxIterations,
     losses: lossReport(l, runSettings!),
+    stage: stageReport(result.stage),
     stepMs,
     avgStepMs,
   });
@@ -285,21 +345,22 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
   avgStepMs = 0;
   setState('starting');
   try {
+    const refusal = await refuseIfTooLarge(weights, msg.settings, msg.content);
+    if (refusal) {
+      post({ type: 'error', where: 'start', message: refusal });
+      setState('idle');
+      return;
+    }
     const content = pixelsToTensor(msg.content);
-    const styleRaw = pixelsToTensor(msg.style);
-    const [h, w] = content.shape;
-    // The page already cover-crops the style to the content's size; this only guards the contract.
-    const style =
-      styleRaw.shape[0] === h && styleRaw.shape[1] === w ? styleRaw : resizeToCover(styleRaw, h, w);
-    if (style !== styleRaw) styleRaw.dispose();
+    const styles = pixelsOf(msg.styles);
     try {
-      run = new StyleTransferRun(weights, content, style, msg.settings);
+      run = new StagedRun(weights, content, styles, msg.settings, msg.maxIterations);
     } finally {
       content.dispose();
-      style.dispose();
+      tf.dispose(styles);
     }
     runSettings = { ...msg.settings };
-    runInputs = { content: msg.content, style: msg.style };
+    runInputs = { content: msg.content, styles: msg.styles };
     if (msg.initImage) {
       const init = pixelsToTensor(msg.initImage);
       try {
@@ -309,13 +370,17 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
       }
     }
     const first = run.currentImage();
+    const [h, w] = first.shape;
     const rgb = (await first.data()) as Float32Array;
     first.dispose();
-    lastGood = { height: h, width: w, rgb, iteration: 0 };
+    lastGood = { height: h, width: w, rgb, iteration: 0, stage: run.stage };
     draw(lastGood);
   } catch (e) {
     await disposeRun();
-    post({ type: 'error', where: 'start', message: messageOf(e) });
+    const message = isOutOfMemoryError(e)
+      ? `Out of memory while preparing the run: try a smaller output size. (${messageOf(e)})`
+      : messageOf(e);
+    post({ type: 'error', where: 'start', message });
     setState('idle');
     return;
   }
@@ -373,22 +438,28 @@ export async function download(requestId: number): Promise<void> {
     return;
   }
   try {
-    const canvas = new OffscreenCanvas(good.width, good.height);
+    // Mid-way through the stages the image is smaller than the output: the PNG is always the
+    // output size, so an earlier stage's image is upsampled as the next stage would.
+    const [height, width] = run?.outputSize ?? [good.height, good.width];
+    let rgb: ArrayLike<number> = good.rgb;
+    if (height !== good.height || width !== good.width) {
+      const up = tf.tidy(() =>
+        tf.image.resizeBilinear(
+          tf.tensor3d(good.rgb, [good.height, good.width, 3]),
+          [height, width],
+          false,
+          true,
+        ),
+      );
+      rgb = (await up.data()) as Float32Array;
+      up.dispose();
+    }
+    const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('No 2D context on an OffscreenCanvas');
-    ctx.putImageData(rgbToImageData(good.rgb, good.width, good.height), 0, 0);
+    ctx.putImageData(rgbToImageData(rgb, width, height), 0, 0);
     const png = await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer();
-    post(
-      {
-        type: 'download',
-        requestId,
-        width: good.width,
-        height: good.height,
-        iteration: good.iteration,
-        png,
-      },
-      [png],
-    );
+    post({ type: 'download', requestId, width, height, iteration: good.iteration, png }, [png]);
   } catch (e) {
     post({ type: 'error', where: 'download', message: messageOf(e) });
   }
@@ -397,13 +468,14 @@ export async function download(requestId: number): Promise<void> {
 /** What a rebuilt run needs after a fault: the inputs, settings and last good image, CPU-side. */
 export interface RunCheckpoint {
   settings: StyleSettings;
-  inputs: { content: PixelImage; style: PixelImage };
+  inputs: { content: PixelImage; styles: PixelImage[] };
   good: GoodImage;
+  maxIterations: number;
 }
 
 export function checkpoint(): RunCheckpoint | null {
   if (!runSettings || !runInputs || !lastGood) return null;
-  return { settings: runSettings, inputs: runInputs, good: lastGood };
+  return { settings: runSettings, inputs: runInputs, good: lastGood, maxIterations };
 }
 
 /** Forgets a run whose tensors died with their backend (freeing them may throw: ignored). */
@@ -421,17 +493,21 @@ export function rebuildRun(cp: RunCheckpoint): void {
   const weights = shared.weights;
   if (!weights) throw new Error('no weights to rebuild the run with');
   const content = pixelsToTensor(cp.inputs.content);
-  const style = pixelsToTensor(cp.inputs.style);
+  const styles = pixelsOf(cp.inputs.styles);
   const image = tf.tensor3d(cp.good.rgb, [cp.good.height, cp.good.width, 3]);
   try {
-    run = new StyleTransferRun(weights, content, style, cp.settings);
-    run.setImage(image);
+    // Back in the stage the last good image came from, counting on from its iteration.
+    run = new StagedRun(weights, content, styles, cp.settings, cp.maxIterations, {
+      stage: cp.good.stage.index,
+      iteration: cp.good.iteration,
+      image,
+    });
   } finally {
     content.dispose();
-    style.dispose();
+    tf.dispose(styles);
     image.dispose();
   }
-  iterBase = cp.good.iteration;
+  iterBase = 0;
   draw(cp.good);
 }
 

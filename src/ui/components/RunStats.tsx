@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useStore } from '../store';
 import { formatDuration, formatNumber } from '../format';
+import { StageStatus } from './StageStatus';
 
 /** Seconds since `since` (performance.now() time), ticking once a second while `on`. */
 function useElapsed(since: number | null, on: boolean): number {
@@ -34,7 +35,8 @@ export function RunStats() {
         </span>{' '}
         / {run.maxIterations || '–'} ·{' '}
         <span data-testid="its-per-second">{perSecond ? perSecond.toFixed(2) : '–'}</span> it/s ·
-        time left {perSecond && run.state === 'running' ? formatDuration(left / perSecond) : '–'}
+        time left {perSecond && run.state === 'running' ? formatDuration(left / perSecond) : '–'}{' '}
+        <StageStatus />
       </p>
       <progress
         aria-label="Run progress"

@@ -9,6 +9,7 @@ import { SliderField } from './SliderField';
 import { LayerWeights } from './LayerWeights';
 import { CommitNumberInput } from './CommitNumberInput';
 import { SizeSuggestion } from './RunEstimate';
+import { ColourModeField, ScaleOptions } from './ResultOptions';
 
 const INIT_LABELS: Record<InitMode, string> = {
   'content+noise': 'Content + noise',
@@ -166,9 +167,13 @@ export function SettingsPanel() {
         onAdd={s.addStyleLayer}
         onRemove={s.removeStyleLayer}
       />
+      <div className="grid2">
+        <ColourModeField />
+        <ScaleOptions />
+      </div>
       <p className="hint">
-        Output size, iterations, initial image and seed apply when a run starts; the rest apply
-        live.
+        Output size, iterations, colours, coarse to fine, initial image and seed apply when a run
+        starts; the rest apply live.
       </p>
       <div className="grid3">
         <NumberField
