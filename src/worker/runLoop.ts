@@ -261,9 +261,13 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
   // Pixels are clipped, so an absurd learning rate saturates the image instead of reaching NaN
   // (and with random weights the loss may even fall). Two signs of that failure: the loss jumps
   // tenfold in one step under unchanged weights, or the image snaps to the clip bounds at once.
+  // A new coarse-to-fine stage changes the loss's scale (targets at the new size): like a settings
+  // change, its first step is no sign of divergence, and the last good image is another size.
+  const sameStage = lastGood !== null && lastGood.stage.index === result.stage.index;
+  if (!sameStage) prevTotal = null;
   const jumped = prevTotal !== null && l.total > DIVERGENCE_FACTOR * prevTotal;
   const snapped =
-    lastGood !== null && saturatedFraction(rgb) > 0.9 && saturatedFraction(lastGood.rgb) < 0.5;
+    sameStage && saturatedFraction(rgb) > 0.9 && saturatedFraction(lastGood!.rgb) < 0.5;
   if (jumped || snapped) {
     const what = jumped
       ? `The loss jumped from ${prevTotal!.toPrecision(3)} to ${l.total.toPrecision(3)}`
