@@ -75,6 +75,8 @@ describe('loadWeights', () => {
     expect(first.label).toBe('demo');
     expect(first.bytes).toBe(demoBytes);
     expect(requests).toEqual([
+      // The list of served models first: a missing model is then known without a 404.
+      '/models/index.json',
       '/models/vgg16-demo/model.json',
       ...demo.modelJson.weightsManifest[0].paths.map((p) => `/models/vgg16-demo/${p}`),
     ]);
