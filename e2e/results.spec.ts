@@ -12,6 +12,7 @@ import {
   FIXTURES,
   iteration,
   prepareDemoRun,
+  startRun,
   waitForIteration,
 } from './helpers';
 
@@ -72,7 +73,7 @@ test('a coarse-to-fine run goes through its stages to the output size; the PNG h
   await expect(
     page.getByLabel('Coarse to fine (stages doubling up to the output size)'),
   ).toBeChecked();
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByTestId('stage')).toHaveText('stage 1 of 2 · 32 px', { timeout: 120_000 });
   await expect(page.getByTestId('stage')).toHaveText('stage 2 of 2 · 64 px', { timeout: 120_000 });
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
@@ -96,7 +97,7 @@ test('keeping the colours: luminance only keeps the content chroma; colour match
 
   const runOnce = async (mode: 'none' | 'luminance' | 'match'): Promise<PNG> => {
     await page.getByLabel('Colours').selectOption(mode);
-    await page.getByRole('button', { name: 'Start' }).click();
+    await startRun(page);
     await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
     return downloadPng(page);
   };
@@ -140,7 +141,7 @@ test('two styles whose blend weight changes mid-run, and a style-scale change', 
   );
   await expect(page.getByTestId('size-style2')).toContainText('brush-strokes.png');
   await prepareDemoRun(page, { longSide: 64, iterations: 200 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByTestId('applied-blend-2')).toHaveText('applied: 1', { timeout: 120_000 });
   await waitForIteration(page, 1);
 
@@ -175,7 +176,7 @@ test('an output too large for the device is refused, naming the largest size tha
   await page.goto('/');
   await dropInputs(page);
   await prepareDemoRun(page, { longSide: 2048, iterations: 10 });
-  await page.getByRole('button', { name: 'Start' }).click();
+  await startRun(page);
   await expect(page.getByRole('alert')).toContainText(
     /A 2048×1536 output will not fit on this device: it needs about [\d.]+ GiB, more than the .* available\. The largest output that fits here is \d+ px on the long side\./,
     { timeout: 120_000 },
