@@ -13,6 +13,7 @@ import {
   iteration,
   prepareDemoRun,
   startRun,
+  typeInto,
   waitForIteration,
 } from './helpers';
 
@@ -146,15 +147,13 @@ test('two styles whose blend weight changes mid-run, and a style-scale change', 
   await waitForIteration(page, 1);
 
   const blend2 = page.getByLabel(/Blend weight, style 2 .* value/);
-  await blend2.selectText();
-  await blend2.pressSequentially('4');
+  await typeInto(blend2, '4');
   await expect(page.getByTestId('applied-blend-2')).toHaveText('applied: 4', { timeout: 120_000 });
   const at = await iteration(page);
   await waitForIteration(page, at + 1);
 
   const scale = page.getByLabel('Style scale (× output size) value');
-  await scale.selectText();
-  await scale.pressSequentially('2');
+  await typeInto(scale, '2');
   await expect(page.getByTestId('applied-style-scale')).toHaveText('applied: 2', {
     timeout: 120_000,
   });
