@@ -24,13 +24,22 @@ export type ChildMessage =
       wasmHeap: number;
     };
 
+/** Settles once the last message sent has left the process (messages go out in order). */
+let lastSend: Promise<void> = Promise.resolve();
+
 async function main(): Promise<void> {
   const [kindArg, seedArg, firstArg, countArg] = process.argv.slice(2);
   const kind = kindArg as FuzzKind;
   if (!FUZZ_KINDS.includes(kind)) throw new Error(`unknown fuzz kind ${kindArg}`);
   const [baseSeed, first, count] = [seedArg, firstArg, countArg].map(Number);
-  const send = (m: ChildMessage) =>
-    process.send ? process.send(m) : console.log(JSON.stringify(m));
+  const send = (m: ChildMessage) => {
+    const ipc = process.send?.bind(process);
+    if (!ipc) {
+      console.log(JSON.stringify(m));
+      return;
+    }
+    lastSend = new Promise((resolve) => ipc(m, undefined, undefined, () => resolve()));
+  };
   const seeds = await fuzzSeeds(kind);
   // Load h5wasm before the first case so its start-up is not charged to case 0.
   if (kind === 'h5') await h5wasmHeapBytes();
@@ -60,7 +69,11 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.disconnect?.(),
+  // Disconnecting drops messages still queued: on a busy machine that lost the last cases' reports.
+  async () => {
+    await lastSend;
+    process.disconnect?.();
+  },
   (e: unknown) => {
     console.error(e);
     process.exit(2);
