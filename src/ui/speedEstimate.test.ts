@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Calibration } from '../worker/protocol';
-import { estimateIterationMs, formatDuration } from './speedEstimate';
+import { formatStepTime } from './format';
+import { estimateIterationMs } from './speedEstimate';
 
 const calibration: Calibration = {
   version: 1,
@@ -23,9 +24,9 @@ describe('iteration time from the calibration', () => {
     expect(estimateIterationMs(calibration, 'webgl', 64, 64)).toBeNull();
     expect(estimateIterationMs(null, 'wasm', 64, 64)).toBeNull();
   });
-  it('formats durations for people', () => {
-    expect(formatDuration(420)).toBe('0.4 s');
-    expect(formatDuration(45_000)).toBe('45 s');
-    expect(formatDuration(600_000)).toBe('10 min');
+  it('formats iteration times for people', () => {
+    expect(formatStepTime(420)).toBe('0.4 s');
+    expect(formatStepTime(45_000)).toBe('45 s');
+    expect(formatStepTime(600_000)).toBe('10 min 0 s');
   });
 });

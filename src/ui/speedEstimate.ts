@@ -15,10 +15,3 @@ export function estimateIterationMs(
   if (ms == null || !calibration) return null;
   return (ms * (width * height)) / (calibration.size * calibration.size);
 }
-
-/** "0.4 s" / "12 s" / "3 min": a duration as a person reads it. */
-export function formatDuration(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} min`;
-}

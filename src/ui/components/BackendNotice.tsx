@@ -1,5 +1,6 @@
 import { outputSize } from '../geometry';
-import { estimateIterationMs, formatDuration } from '../speedEstimate';
+import { formatStepTime } from '../format';
+import { estimateIterationMs } from '../speedEstimate';
 import { useStore } from '../store';
 import { workerClient } from '../workerClient';
 
@@ -44,7 +45,7 @@ export function BackendNotice() {
         {perIteration != null ? (
           <span data-testid="iteration-estimate" data-value={perIteration}>
             {' '}
-            · about {formatDuration(perIteration)} per iteration at {size.width}×{size.height}
+            · about {formatStepTime(perIteration)} per iteration at {size.width}×{size.height}
           </span>
         ) : null}
         {info.warning ? <span className="backend-warning"> — {info.warning}</span> : null}
