@@ -62,7 +62,8 @@ async function runUntilAdded(page: Page, n: number): Promise<void> {
     await page.getByRole('button', { name: /^(Start|Restart)$/ }).click();
     await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
     // The end snapshot lands after the state changes: wait until the page has stored it.
-    await expect.poll(() => storedInDb(page).then((s) => s.count)).toBe(await count(page));
+    // Both sides are read at every poll: the page's count may still grow while this waits.
+    await expect.poll(async () => (await storedInDb(page)).count - (await count(page))).toBe(0);
   }
 }
 
