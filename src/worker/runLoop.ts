@@ -204,20 +204,25 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
   let result: StepResult & { stage: StageInfo };
   let rgb: Float32Array;
   const watch = whenContextLost();
+  /** The step's image while its readback is pending: freed here if that readback never settles. */
+  let pendingImage: tf.Tensor3D | null = null;
   try {
     const outcome = await Promise.race([
       (async () => {
         const res = await r.step();
+        pendingImage = res.image;
         try {
           return { res, rgb: (await res.image.data()) as Float32Array };
         } finally {
           res.image.dispose();
+          pendingImage = null;
         }
       })(),
       watch.lost,
     ]);
     if (outcome === 'lost') {
-      // The step's readback will never settle: leave it behind and rebuild.
+      // The step's readback will never settle: free its image from the books and rebuild.
+      (pendingImage as tf.Tensor3D | null)?.dispose();
       onContextLost(token);
       return false;
     }
