@@ -22,7 +22,7 @@ test('the webgpu backend runs iterations (async readbacks only)', async ({ page 
     await page.getByRole('button', { name: `Remove ${layer}` }).click();
   }
   await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await prepareDemoRun(page, { longSide: 32, iterations: 3 });
+  await prepareDemoRun(page, { longSide: 64, iterations: 3 });
   await page.getByLabel('Backend').selectOption('webgpu');
   await expect(page.getByTestId('backend')).toContainText('Backend: webgpu', { timeout: 60_000 });
   await startRun(page);
