@@ -393,6 +393,8 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
     setState('idle');
     return;
   }
+  // Stop may land while the first image is read back: the run then stays stopped.
+  if (state !== 'starting') return;
   post({ type: 'settingsApplied', iteration: 0, settings: runSettings });
   startLoop();
 }
