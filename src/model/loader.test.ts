@@ -104,6 +104,30 @@ describe('loadWeights', () => {
     ).rejects.toThrow(/network must not be touched/);
   });
 
+  it('replaces cached demo weights when the served demo model describes other weights', async () => {
+    // A returning visitor after the demo recipe changed: same label, new metadata and bytes.
+    const newer = encodeModel(
+      randomVgg16Weights(2, 'block2_conv2'),
+      { label: 'demo', source: 'test', seed: 2 },
+      { shardBytes: 64 * 1024 },
+    );
+    await writeModelDirAtomic(join(root, 'newer/vgg16-demo'), newer);
+    const newerUrl = baseUrl.replace('/models/', '/newer/');
+    const cache = await freshCache();
+    expect((await loadWeights({ kind: 'demo' }, { baseUrl, cache })).origin).toBe('network');
+
+    const replaced = await loadWeights({ kind: 'demo' }, { baseUrl: newerUrl, cache });
+    expect(replaced.origin).toBe('network');
+    const expected = decodeModel(newer.modelJson, newer.shards);
+    expect(replaced.raw.block2_conv2!.kernel).toEqual(expected.block2_conv2!.kernel);
+
+    // Now current: only the small model.json is read again, the weights come from the cache.
+    requests.length = 0;
+    const again = await loadWeights({ kind: 'demo' }, { baseUrl: newerUrl, cache });
+    expect(again.origin).toBe('cache');
+    expect(requests).toEqual(['/newer/index.json', '/newer/vgg16-demo/model.json']);
+  });
+
   it('says what to do when the server has no model and nothing is cached (404)', async () => {
     const err = await loadWeights(
       { kind: 'pretrained' },

@@ -278,6 +278,27 @@ async function loadH5(
   };
 }
 
+/**
+ * The demo weights are regenerated whenever their recipe changes, and a returning visitor's cache
+ * would otherwise keep the old ones for good. The served model.json is small: where it can be read
+ * and describes other weights than the cached copy (its metadata names the recipe, seed and
+ * source), the copy is stale. Offline, or with nothing served, the cached copy stands.
+ */
+async function cachedDemoIsStale(cache: WeightsCache, opts: LoadOptions): Promise<boolean> {
+  const entry = await cache.get('demo').catch(() => null);
+  if (!entry) return false;
+  const fetchFn = opts.fetchFn ?? fetch;
+  try {
+    if (await indexRulesOut(fetchFn, opts.baseUrl, 'demo')) return false;
+    const res = await fetchFn(modelUrl(opts.baseUrl, 'demo').href, { cache: 'no-cache' });
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) return false;
+    const served = parseModelJson(await res.json()).userDefinedMetadata;
+    return JSON.stringify(served) !== JSON.stringify(entry.modelJson.userDefinedMetadata);
+  } catch {
+    return false;
+  }
+}
+
 export async function loadWeights(
   source: WeightsSource,
   opts: LoadOptions,
@@ -285,6 +306,9 @@ export async function loadWeights(
   const cache = await resolveCache(opts.cache);
   if (source.kind === 'h5') return loadH5(source, cache, opts);
   const label: ModelLabel = source.kind;
+  if (label === 'demo' && cache && (await cachedDemoIsStale(cache, opts))) {
+    await cache.delete('demo').catch(() => undefined);
+  }
   const cached = await tryCache(cache, label, opts);
   if (cached) return cached;
   const { modelJson, weights } = await downloadModel(label, opts);
