@@ -93,7 +93,7 @@ test.fixme('50 snapshots, a reload, 50 more: within the cap, oldest evicted with
   await page.reload();
   await expect(size(page)).toHaveAttribute('data-count', String(Math.min(firstHalf, 60)));
   await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
-  // Settings persist across the reload; images do not.
+  // Settings and images persist across the reload; dropping them again replaces them.
   await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
   await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
   console.log(`first half: ${firstHalf} snapshots in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -225,7 +225,23 @@ test('EXIF orientation, transparency, animated GIF, several files at once', asyn
   );
   expectColour(await thumbPixel(page, 'style', 0.5, 0.5), [255, 0, 0], 2);
 
-  // Several files on a fresh page: first to this slot, second to the empty other slot.
+  // A reload brings both back from the files as picked: the rotation is read from EXIF again.
+  await page.reload();
+  await expect(page.getByTestId('size-content')).toContainText('rotated.jpg · 32×64 px');
+  await expect(page.getByTestId('notes-content')).toContainText('EXIF orientation (6)');
+  await expect(page.getByTestId('size-style')).toContainText('anim.gif · 24×24 px');
+  expectColour(await thumbPixel(page, 'content', 0.5, 0.15), [255, 0, 0]);
+
+  // Several files on a fresh page (its kept images forgotten): first to this slot, second to the
+  // empty other slot.
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.deleteDatabase('style-transfer-session');
+        req.onsuccess = resolve;
+        req.onerror = () => reject(req.error);
+      }),
+  );
   await page.reload();
   await dropFiles(page, page.getByTestId('dropzone-style'), [
     fixture('style.png'),

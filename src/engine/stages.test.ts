@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeWeights, type Vgg16Weights } from '../model/weights';
-import { downscaleSmoothly, planStages, StagedRun, stageLongSides } from './stages';
+import { downscaleSmoothly, planStages, StagedRun, stageAt, stageLongSides } from './stages';
 import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
 
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
@@ -31,6 +31,15 @@ describe('the stage plan', () => {
       const total = planStages(1000, 700, budget, true).reduce((a, s) => a + s.iterations, 0);
       expect(total).toBe(budget);
     }
+  });
+
+  it('finds the stage a run resumed after n iterations goes on in', () => {
+    const plan = planStages(768, 1024, 200, true); // 80, 40, 40, 40 iterations
+    const at = (n: number) => stageAt(plan, n);
+    expect([0, 79, 80, 119, 120, 159, 160, 199, 200, 250].map(at)).toEqual([
+      0, 0, 1, 1, 2, 2, 3, 3, 3, 3,
+    ]);
+    expect(stageAt(planStages(768, 1024, 200, false), 150)).toBe(0);
   });
 
   it('downscales by averaging 2x2 blocks at each halving', async () => {
@@ -131,5 +140,17 @@ describe('StagedRun (64x32 output: 32x16 then 64x32, block-1 layers, random VGG1
     expect(fitted.shape).toEqual([32, 64, 3]);
     tf.dispose([img, clipped, now, r.image, small, fitted]);
     resumed.dispose();
+    // A kept result names no stage: its iteration says which (4 + 2 iterations here).
+    const kept = patternImage(32, 'style', 64);
+    const fromKept = new StagedRun(weights, content, style, LIGHT, 6, {
+      iteration: 5,
+      image: kept,
+    });
+    expect([fromKept.stage.index, fromKept.iteration]).toEqual([1, 5]);
+    const early = new StagedRun(weights, content, style, LIGHT, 6, { iteration: 3, image: kept });
+    expect([early.stage.index, early.stage.width]).toEqual([0, 32]);
+    tf.dispose(kept);
+    fromKept.dispose();
+    early.dispose();
   });
 });

@@ -87,6 +87,19 @@ export function downscaleSmoothly(img: tf.Tensor3D, h: number, w: number): tf.Te
   });
 }
 
+/**
+ * The stage whose next step is iteration `done + 1` after `done` iterations: a stage that has had
+ * all its iterations hands over to the next; the last stage takes any iterations past the plan.
+ */
+export function stageAt(stages: readonly Stage[], done: number): number {
+  let start = 0;
+  for (let i = 0; i < stages.length - 1; i++) {
+    start += stages[i].iterations;
+    if (done < start) return i;
+  }
+  return stages.length - 1;
+}
+
 export interface StageInfo {
   /** 0-based. */
   index: number;
@@ -126,8 +139,11 @@ export class StagedRun {
     settings: StyleSettings,
     /** The iteration budget the stages are planned for (later raises go to the last stage). */
     budget: number,
-    /** Start in this stage (e.g. resuming after a fault), from `image` when given. */
-    from?: { stage: number; iteration: number; image: tf.Tensor3D },
+    /**
+     * Start at `iteration` from `image` (resuming after a fault, or from a kept result), in
+     * `stage`, or else in the stage that iteration falls in.
+     */
+    from?: { stage?: number; iteration: number; image: tf.Tensor3D },
   ) {
     const styles = Array.isArray(style)
       ? (style as readonly tf.Tensor3D[])
@@ -138,7 +154,8 @@ export class StagedRun {
     this.content = tf.cast(content, 'float32') as tf.Tensor3D;
     this.styles = styles.map((st) => tf.cast(st, 'float32') as tf.Tensor3D);
     if (from) {
-      this.index = Math.min(Math.max(0, from.stage), this.stages.length - 1);
+      const stage = from.stage ?? stageAt(this.stages, from.iteration);
+      this.index = Math.min(Math.max(0, stage), this.stages.length - 1);
       this.startIter = this.stageStart(this.index);
       this.iter = from.iteration;
     }

@@ -16,6 +16,7 @@ import { BackendNotice } from './components/BackendNotice';
 import { RestoreOffer } from './history/RestoreOffer';
 import { LazyExplorer, useView, ViewNav } from './explorer/ViewSwitch';
 import { HistoryStrip } from './history/HistoryStrip';
+import { KeptWork } from './session/KeptWork';
 import './app.css';
 
 function usePaste(): void {
@@ -111,6 +112,7 @@ export function App() {
         <div className="output">
           {/* A new worker needs a canvas it can take over: the key gives it a fresh element. */}
           <PreviewCanvas key={workerGeneration} width={runWidth} height={runHeight} />
+          <KeptWork />
           <RunControls />
           <HistoryStrip />
           <RunEstimate />

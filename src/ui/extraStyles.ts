@@ -22,6 +22,7 @@ export async function pickExtraStyles(files: readonly File[]): Promise<void> {
         url: img.thumbUrl,
         notes: img.notes,
         fileBytes: file.size,
+        source: file,
       });
       useStore.getState().setError(null);
     } catch (e) {

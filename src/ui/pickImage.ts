@@ -28,6 +28,7 @@ export async function pickImage(slot: ImageSlot, file: File): Promise<boolean> {
       url: img.thumbUrl,
       notes: img.notes,
       fileBytes: file.size,
+      source: file,
     });
     st.setError(null);
     const other = useStore.getState()[otherSlot(slot)];

@@ -32,6 +32,8 @@ export interface PickedImage {
   notes: string[];
   /** Size of the file in bytes (with name and pixel size, tells a second copy of the same file). */
   fileBytes: number;
+  /** The file as picked: kept in IndexedDB so the image comes back after a reload. */
+  source: Blob;
 }
 
 /** What the current run was started with: later changes to these apply only at the next start. */
@@ -93,6 +95,10 @@ export interface RunInfo {
   startedAt: number | null;
   /** The coarse-to-fine stage of the last iteration. */
   stage: StageReport | null;
+  /** The image shown is a result kept from before a reload: Resume starts a run from it. */
+  restored: boolean;
+  /** Progress up to this iteration is kept outside the page (downloaded, or restored from storage). */
+  keptIteration: number;
 }
 
 export interface LossHistory {
@@ -117,6 +123,8 @@ const IDLE_RUN: RunInfo = {
   inputs: null,
   startedAt: null,
   stage: null,
+  restored: false,
+  keptIteration: 0,
 };
 
 /** Blend weights for `count` styles: the kept ones, new styles at 1. */
@@ -183,8 +191,16 @@ interface Actions {
   setBackendInfo(b: BackendInfo | null): void;
   patchRun(patch: Partial<RunInfo>): void;
   resetRun(): void;
-  /** A new run replaces the old one: its inputs, size and budget, state 'starting'. */
-  beginRun(inputs: RunInputs, size: { width: number; height: number }, maxIterations: number): void;
+  /**
+   * A new run replaces the old one: its inputs, size and budget, state 'starting'; `fromIteration`
+   * when it goes on from a kept result.
+   */
+  beginRun(
+    inputs: RunInputs,
+    size: { width: number; height: number },
+    maxIterations: number,
+    fromIteration?: number,
+  ): void;
   pushLosses(iteration: number, l: LossReport): void;
   setError(message: string | null): void;
   setNotice(message: string | null): void;
@@ -308,7 +324,7 @@ export const useStore = create<AppState>()(
           releaseRetired(s);
           return { run: IDLE_RUN, history: EMPTY_HISTORY };
         }),
-      beginRun: (inputs, size, maxIterations) =>
+      beginRun: (inputs, size, maxIterations, fromIteration = 0) =>
         set((s) => {
           releaseRetired(s);
           return {
@@ -321,6 +337,8 @@ export const useStore = create<AppState>()(
               height: size.height,
               inputs,
               startedAt: performance.now(),
+              iteration: fromIteration,
+              keptIteration: fromIteration,
             },
           };
         }),
@@ -377,6 +395,11 @@ function releaseRetired(s: {
       URL.revokeObjectURL(img.url);
     }
   }
+}
+
+/** The run has iterations that are neither downloaded nor restored from storage: leaving loses them. */
+export function hasUnsavedProgress(run: Pick<RunInfo, 'iteration' | 'keptIteration'>): boolean {
+  return run.iteration > run.keptIteration;
 }
 
 /** True while a run holds the worker (its live settings can change, its inputs cannot). */

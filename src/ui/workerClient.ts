@@ -170,8 +170,11 @@ class WorkerClient {
     this.send({ type: 'loadWeights', source }, source.kind === 'h5' ? [source.bytes] : []);
   }
 
-  /** Starts a run; `init` (e.g. a history snapshot) replaces the initial image, cover-cropped. */
-  start(init?: ImageBitmap): void {
+  /**
+   * Starts a run; `init` (e.g. a history snapshot) replaces the initial image, cover-cropped.
+   * With `fromIteration` the run counts on from there (init is a result kept across a reload).
+   */
+  start(init?: ImageBitmap, fromIteration?: number): void {
     const s = useStore.getState();
     if (!s.content || !s.style) {
       s.setError('Pick a content image and a style image first.');
@@ -190,9 +193,19 @@ class WorkerClient {
       { content: s.content, style: s.style, longSide: s.outputLongSide },
       size,
       s.maxIterations,
+      initImage ? fromIteration : undefined,
     );
+    const startIteration = initImage ? fromIteration : undefined;
     this.send(
-      { type: 'start', content, styles, settings, maxIterations: s.maxIterations, initImage },
+      {
+        type: 'start',
+        content,
+        styles,
+        settings,
+        maxIterations: s.maxIterations,
+        initImage,
+        startIteration,
+      },
       [content.data, ...styles.map((p) => p.data), ...(initImage ? [initImage.data] : [])],
     );
   }
@@ -208,8 +221,42 @@ class WorkerClient {
     this.send({ type: 'calibrate' });
   }
 
+  /**
+   * Shows a result kept from before a reload (`bitmap`, drawn at the output size it was made at)
+   * as a stopped run at `iteration`, whose progress is already kept.
+   */
+  showResult(bitmap: ImageBitmap, iteration: number): void {
+    const size = { width: bitmap.width, height: bitmap.height };
+    const image = bitmapToPixels(bitmap, size);
+    const st = useStore.getState();
+    st.patchRun({
+      iteration,
+      maxIterations: st.maxIterations,
+      width: size.width,
+      height: size.height,
+      restored: true,
+      keptIteration: iteration,
+    });
+    this.send({ type: 'showResult', image, iteration }, [image.data]);
+  }
+
+  /** A new run from the shown kept result, counting on from its iteration (same settings). */
+  private async resumeRestored(): Promise<void> {
+    const reply = await this.capture();
+    const bitmap = await createImageBitmap(new Blob([reply.png], { type: 'image/png' }));
+    try {
+      this.start(bitmap, reply.iteration);
+    } finally {
+      bitmap.close();
+    }
+  }
+
   resume(): void {
     const s = useStore.getState();
+    if (s.run.restored) {
+      this.resumeRestored().catch((e: unknown) => s.setError(`Resume: ${String(e)}`));
+      return;
+    }
     // A finished run may continue when the budget was raised since.
     this.send({ type: 'setMaxIterations', maxIterations: s.maxIterations });
     this.send({ type: 'resume' });
@@ -244,6 +291,9 @@ class WorkerClient {
     );
     const png = embedRunRecord(new Uint8Array(reply.png), currentRunRecord(reply.iteration));
     saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
+    // The run's progress up to here is now in a file: leaving the page no longer loses it.
+    const run = useStore.getState().run;
+    if (reply.iteration > run.keptIteration) s.patchRun({ keptIteration: reply.iteration });
   }
 
   /** Keeps the run's smoothed ms per iteration as this device's speed (estimates, defaults). */

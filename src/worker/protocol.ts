@@ -111,7 +111,17 @@ export type ToWorker =
       maxIterations: number;
       /** Starting image instead of settings.init (a history snapshot), at the content's size. */
       initImage?: PixelImage;
+      /**
+       * With initImage: the iteration that image reached (a result kept across a reload); the run
+       * counts on from it, in the coarse-to-fine stage it falls in. The optimiser starts afresh.
+       */
+      startIteration?: number;
     }
+  /**
+   * Shows a result kept from before a reload (RGBA at the output size) as the current image, as
+   * if a run had stopped at `iteration`: it is drawn, and downloads take it.
+   */
+  | { type: 'showResult'; image: PixelImage; iteration: number }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }

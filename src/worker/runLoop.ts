@@ -362,27 +362,25 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
     }
     const content = pixelsToTensor(msg.content);
     const styles = pixelsOf(msg.styles);
+    const init = msg.initImage ? pixelsToTensor(msg.initImage) : null;
+    // Going on from a kept result: in the stage its iteration falls in, counting on from it.
+    const from =
+      init && msg.startIteration ? { iteration: msg.startIteration, image: init } : undefined;
     try {
-      run = new StagedRun(weights, content, styles, msg.settings, msg.maxIterations);
+      run = new StagedRun(weights, content, styles, msg.settings, msg.maxIterations, from);
+      if (init && !from) run.setImage(init);
     } finally {
       content.dispose();
       tf.dispose(styles);
+      init?.dispose();
     }
     runSettings = { ...msg.settings };
     runInputs = { content: msg.content, styles: msg.styles };
-    if (msg.initImage) {
-      const init = pixelsToTensor(msg.initImage);
-      try {
-        run.setImage(init);
-      } finally {
-        init.dispose();
-      }
-    }
     const first = run.currentImage();
     const [h, w] = first.shape;
     const rgb = (await first.data()) as Float32Array;
     first.dispose();
-    lastGood = { height: h, width: w, rgb, iteration: 0, stage: run.stage };
+    lastGood = { height: h, width: w, rgb, iteration: run.iteration, stage: run.stage };
     draw(lastGood);
   } catch (e) {
     await disposeRun();
@@ -397,6 +395,30 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
   if (state !== 'starting') return;
   post({ type: 'settingsApplied', iteration: 0, settings: runSettings });
   startLoop();
+}
+
+/** Shows a result kept from before a reload: no run, just the image to see, download or resume. */
+export async function showResult(msg: Extract<ToWorker, { type: 'showResult' }>): Promise<void> {
+  await disposeRun();
+  const { width, height } = msg.image;
+  const img = pixelsToTensor(msg.image);
+  let rgb: Float32Array;
+  try {
+    rgb = (await img.data()) as Float32Array;
+  } finally {
+    img.dispose();
+  }
+  const stage = {
+    index: 0,
+    count: 1,
+    longSide: Math.max(width, height),
+    width,
+    height,
+    startIteration: 0,
+  };
+  lastGood = { width, height, rgb, iteration: msg.iteration, stage };
+  draw(lastGood);
+  setState('stopped');
 }
 
 export function pause(): void {

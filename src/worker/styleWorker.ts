@@ -21,6 +21,7 @@ import {
   resume,
   setContextLostHandler,
   setMaxIterations,
+  showResult,
   start,
   stop,
 } from './runLoop';
@@ -74,6 +75,9 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'start':
       enqueue(() => start(msg));
+      break;
+    case 'showResult':
+      enqueue(() => showResult(msg));
       break;
     case 'download':
       enqueue(() => download(msg.requestId));

@@ -10,7 +10,12 @@ export function RunControls() {
   const ready = useStore((s) => s.weights.status === 'ready' && !!s.content && !!s.style);
   const noLayers = useStore((s) => s.settings.styleLayers.length === 0);
   const active = isRunActive(state);
-  const canResume = state === 'paused' || state === 'done';
+  const restored = useStore((s) => s.run.restored);
+  const budget = useStore((s) => s.maxIterations);
+  // A result kept across a reload goes on as a new run from its image (inputs and weights needed).
+  const canResume = restored
+    ? state === 'stopped' && ready && iteration < budget
+    : state === 'paused' || state === 'done';
   const hasImage = state !== 'idle' && state !== 'starting';
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -49,8 +54,8 @@ export function RunControls() {
       >
         {active || state === 'done' || state === 'stopped' ? 'Restart' : 'Start'}
       </button>
-      {canResume ? (
-        <button type="button" onClick={() => workerClient.resume()}>
+      {canResume || restored ? (
+        <button type="button" disabled={!canResume} onClick={() => workerClient.resume()}>
           Resume
         </button>
       ) : (

@@ -13,6 +13,7 @@ import { currentRunRecord } from './restore';
 import { encodeTimelapse, FRAME_MS } from './timelapse';
 import { fileStem } from '../geometry';
 import { SnapshotDb, type Snapshot, type SnapshotReason } from './snapshotDb';
+import { isQuotaError } from '../session/storageError';
 
 export const SNAPSHOTS_PER_RUN = 12;
 
@@ -166,7 +167,13 @@ async function take(run: NonNullable<typeof current>, reason: SnapshotReason): P
         : {}),
     });
   } catch (e) {
-    useHistory.setState({ error: `A snapshot could not be stored: ${(e as Error).message}` });
+    // The newest snapshot is also the result a reload brings back: say what is lost.
+    useHistory.setState({
+      error: isQuotaError(e)
+        ? "The browser's storage is full: this snapshot, and with it the latest result, is not " +
+          'kept across a reload. Clearing the history frees space; Download keeps the result.'
+        : `A snapshot could not be stored: ${(e as Error).message}`,
+    });
   }
   await refreshUsage();
 }

@@ -3,6 +3,7 @@
  * and beside it), kept under a count and a byte cap; adding past either evicts the oldest first.
  */
 import type { PngRunRecord } from './pngSettings';
+import { idbCommitted as committed, idbRequest as request, openIdb } from '../idb';
 
 export type SnapshotReason = 'cadence' | 'stage' | 'pause' | 'end';
 
@@ -38,32 +39,11 @@ export const DEFAULT_CAP: SnapshotCap = { maxCount: 60, maxBytes: 64 * 1024 * 10
 export const HISTORY_DB_NAME = 'style-transfer-history';
 const STORE = 'snapshots';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 function openDb(factory: IDBFactory, name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = factory.open(name, 1);
-    req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) {
-        req.result.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
-      }
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error(`cannot open IndexedDB ${name}`));
-    req.onblocked = () => reject(new Error(`IndexedDB ${name} is blocked by another tab`));
-  });
-}
-
-function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  return openIdb(factory, name, 1, (db) => {
+    if (!db.objectStoreNames.contains(STORE)) {
+      db.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });
+    }
   });
 }
 
