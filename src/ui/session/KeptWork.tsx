@@ -16,6 +16,7 @@ export function KeptWork() {
   const restored = useStore((s) => s.run.restored && s.run.state === 'stopped');
   const iteration = useStore((s) => s.run.iteration);
   const budget = useStore((s) => s.maxIterations);
+  const hasInputs = useStore((s) => !!s.content && !!s.style);
   return (
     <>
       {restored && (
@@ -24,6 +25,7 @@ export function KeptWork() {
           reload. Resume goes on from this image, counting on from iteration {iteration}; the
           optimiser starts afresh from it (Adam&apos;s moment estimates are not kept).
           {iteration >= budget && ` Raise Iterations above ${iteration} to resume.`}
+          {!hasInputs && ' Pick a content and a style image to resume.'}
         </p>
       )}
       {problem && (
