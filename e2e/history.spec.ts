@@ -127,9 +127,13 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   await setup(page, 12);
   await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  const view = page.getByTestId('history-view');
+  // Two coarse-to-fine stages (32 px for 8 iterations, then 64 px): the first one's last image is
+  // kept at its own size. (A late cadence snapshot may have caught iteration 8 too, before it.)
+  await page.getByRole('button', { name: 'Show snapshot at iteration 8' }).last().click();
+  await expect(view).toContainText('Iteration 8 (stage end) · 32×24 px');
   const thumb = page.getByRole('button', { name: 'Show snapshot at iteration 12' });
   await thumb.click();
-  const view = page.getByTestId('history-view');
   await expect(view).toContainText('Iteration 12 · 64×48 px · content.png + style.png');
 
   const downloadEvent = page.waitForEvent('download');

@@ -95,6 +95,8 @@ describe('StagedRun (64x32 output: 32x16 then 64x32, block-1 layers, random VGG1
       const r = await run.step();
       expect(r.iteration).toBe(i);
       expect(r.stage.index).toBe(i <= 2 ? 0 : 1);
+      // Only the first stage's last step ends a stage; the final stage's end is the run's.
+      expect(r.stageEnd).toBe(i === 2);
       expect(r.image.shape).toEqual(i <= 2 ? [16, 32, 3] : [32, 64, 3]);
       if (i === 3 && last) {
         const up = tf.image.resizeBilinear(last, [32, 64], false, true);
@@ -112,7 +114,12 @@ describe('StagedRun (64x32 output: 32x16 then 64x32, block-1 layers, random VGG1
     expect(run.targetStats).toEqual({ contentComputations: 2, gramComputations: 4 });
     // Budget raised past the plan: the last stage goes on.
     const r5 = await run.step();
-    expect([r5.iteration, r5.stage.index, r5.image.shape[0]]).toEqual([5, 1, 32]);
+    expect([r5.iteration, r5.stage.index, r5.image.shape[0], r5.stageEnd]).toEqual([
+      5,
+      1,
+      32,
+      false,
+    ]);
     r5.image.dispose();
     run.dispose();
     expect(tf.memory().numTensors).toBe(base);

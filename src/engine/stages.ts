@@ -113,6 +113,8 @@ export interface StageInfo {
 
 export interface StagedStepResult extends StepResult {
   stage: StageInfo;
+  /** This step was the last of a stage before the final one (the next step moves on). */
+  stageEnd: boolean;
 }
 
 /**
@@ -212,7 +214,10 @@ export class StagedRun {
     }
     const r = await this.run.step();
     this.iter++;
-    return { ...r, iteration: this.iter, stage: this.stage };
+    const stageEnd =
+      this.index < this.stages.length - 1 &&
+      this.iter - this.startIter >= this.stages[this.index].iterations;
+    return { ...r, iteration: this.iter, stage: this.stage, stageEnd };
   }
 
   /** Applies to this stage at its next step, and to every later stage. */

@@ -267,12 +267,15 @@ class WorkerClient {
     this.send({ type: 'stop' });
   }
 
-  /** The current image as PNG bytes, with its size and iteration (downloads, history). */
-  capture(): Promise<DownloadReply> {
+  /**
+   * The current image as PNG bytes, with its size and iteration (downloads, history); with
+   * stageEnd, the last image of the latest coarse-to-fine stage that ended, at that stage's size.
+   */
+  capture(opts: { stageEnd?: boolean } = {}): Promise<DownloadReply> {
     const id = this.nextRequest++;
     return new Promise<DownloadReply>((resolve, reject) => {
       this.downloads.set(id, { resolve, reject });
-      this.send({ type: 'download', requestId: id });
+      this.send({ type: 'download', requestId: id, ...(opts.stageEnd ? { stageEnd: true } : {}) });
     });
   }
 

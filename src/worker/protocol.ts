@@ -127,7 +127,8 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'updateSettings'; patch: LiveSettingsPatch }
   | { type: 'setMaxIterations'; maxIterations: number }
-  | { type: 'download'; requestId: number }
+  /** The current image at the output size, or with stageEnd the last stage end's at its size. */
+  | { type: 'download'; requestId: number; stageEnd?: boolean }
   /** Reports tf.memory() (leak checks in the e2e tests). */
   | { type: 'memory'; requestId: number }
   /** Fault injection for the e2e tests; refused unless init said debug. */
@@ -163,6 +164,8 @@ export interface StageReport {
   longSide: number;
   width: number;
   height: number;
+  /** This iteration was the last of a stage before the final one (the final one ends the run). */
+  ended: boolean;
 }
 
 export type ErrorWhere = 'backend' | 'weights' | 'start' | 'step' | 'download' | 'protocol';

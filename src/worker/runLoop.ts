@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { StepResult } from '../engine/run';
 import { isOutOfMemoryError } from '../engine/memoryEstimate';
 import type { StyleSettings } from '../engine/settings';
-import { StagedRun, type StageInfo } from '../engine/stages';
+import { StagedRun, type StagedStepResult, type StageInfo } from '../engine/stages';
 import { refuseIfTooLarge } from './memoryCheck';
 import { messageOf, post, shared } from './context';
 import { contextLost, whenContextLost } from './webglRecovery';
@@ -43,6 +43,11 @@ let runSettings: StyleSettings | null = null;
 /** The run's inputs, CPU-side: a lost WebGL context takes every tensor with it. */
 let runInputs: { content: PixelImage; styles: PixelImage[] } | null = null;
 let lastGood: GoodImage | null = null;
+/**
+ * The last image of the latest stage that ended (coarse-to-fine), at its stage's size. Kept across
+ * runs: the page's history may ask for it after a restart, for the run it belongs to.
+ */
+let stageEndImage: GoodImage | null = null;
 /** Iterations done before the run was rebuilt after a fault (the engine restarts at 0). */
 let iterBase = 0;
 let state: RunState = 'idle';
@@ -121,13 +126,14 @@ export async function disposeRun(): Promise<void> {
   deferredState = null;
 }
 
-function stageReport(st: StageInfo): StageReport {
+function stageReport(st: StageInfo, ended: boolean): StageReport {
   return {
     number: st.index + 1,
     count: st.count,
     longSide: st.longSide,
     width: st.width,
     height: st.height,
+    ended,
   };
 }
 
@@ -201,7 +207,7 @@ function restoreLastGood(r: StagedRun): void {
  */
 async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
   const t0 = performance.now();
-  let result: StepResult & { stage: StageInfo };
+  let result: StagedStepResult;
   let rgb: Float32Array;
   const watch = whenContextLost();
   /** The step's image while its readback is pending: freed here if that readback never settles. */
@@ -294,6 +300,7 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
     iteration,
     stage: result.stage,
   };
+  if (result.stageEnd) stageEndImage = lastGood;
   draw(lastGood);
   avgStepMs = avgStepMs === 0 ? stepMs : 0.7 * avgStepMs + 0.3 * stepMs;
   post({
@@ -301,7 +308,7 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
     iteration,
     maxIterations,
     losses: lossReport(l, runSettings!),
-    stage: stageReport(result.stage),
+    stage: stageReport(result.stage, result.stageEnd),
     stepMs,
     avgStepMs,
   });
@@ -464,16 +471,20 @@ export function setMaxIterations(n: number): void {
   maxIterations = n;
 }
 
-export async function download(requestId: number): Promise<void> {
-  const good = lastGood;
+/** The current image as a PNG at the output size, or the last stage end's image at its own size. */
+export async function download(requestId: number, stageEnd = false): Promise<void> {
+  const good = stageEnd ? stageEndImage : lastGood;
   if (!good) {
-    post({ type: 'error', where: 'download', message: 'There is no image to download yet.' });
+    const message = stageEnd ? 'No stage has ended yet.' : 'There is no image to download yet.';
+    post({ type: 'error', where: 'download', message });
     return;
   }
   try {
-    // Mid-way through the stages the image is smaller than the output: the PNG is always the
+    // Mid-way through the stages the image is smaller than the output: a download is always the
     // output size, so an earlier stage's image is upsampled as the next stage would.
-    const [height, width] = run?.outputSize ?? [good.height, good.width];
+    const [height, width] = stageEnd
+      ? [good.height, good.width]
+      : (run?.outputSize ?? [good.height, good.width]);
     let rgb: ArrayLike<number> = good.rgb;
     if (height !== good.height || width !== good.width) {
       const up = tf.tidy(() =>

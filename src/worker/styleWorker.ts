@@ -80,7 +80,7 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       enqueue(() => showResult(msg));
       break;
     case 'download':
-      enqueue(() => download(msg.requestId));
+      enqueue(() => download(msg.requestId, msg.stageEnd));
       break;
     case 'bench':
       enqueue(() => bench(msg));

@@ -1,7 +1,8 @@
 /**
- * The history of runs: snapshots taken every N iterations (about SNAPSHOTS_PER_RUN per run), when
- * a run pauses and when it ends, kept in IndexedDB (./snapshotDb) and shown as a strip of
- * thumbnails. Watches the page's store for the run's progress and asks the worker for the image.
+ * The history of runs: snapshots taken every N iterations (about SNAPSHOTS_PER_RUN per run), at
+ * the end of each coarse-to-fine stage (at that stage's size), when a run pauses and when it ends,
+ * kept in IndexedDB (./snapshotDb) and shown as a strip of thumbnails. Watches the page's store
+ * for the run's progress and asks the worker for the image.
  */
 import { create } from 'zustand';
 import { useStore, type RunInfo } from '../store';
@@ -57,7 +58,8 @@ export const useHistory = create<HistoryState>(() => ({
 let db: SnapshotDb | null = null;
 /** Snapshots are taken one at a time, in order. */
 let chain: Promise<void> = Promise.resolve();
-let current: { runId: string; every: number; taken: Set<number> } | null = null;
+/** The run being watched; `taken` holds the iterations kept (stage ends apart, as `stage:N`). */
+let current: { runId: string; every: number; taken: Set<number | string> } | null = null;
 
 function withUrl(s: Snapshot): HistoryItem {
   return { ...s, url: URL.createObjectURL(s.png) };
@@ -110,7 +112,8 @@ function onRun(run: RunInfo, prev: RunInfo): void {
   }
   if (!current) return;
   if (run.state === 'running' && run.iteration !== prev.iteration && run.iteration > 0) {
-    if (run.iteration % current.every === 0) snapshot('cadence');
+    if (run.stage?.ended) snapshot('stage');
+    else if (run.iteration % current.every === 0) snapshot('cadence');
   }
   if (run.state !== prev.state) {
     if (run.state === 'paused') snapshot('pause');
@@ -118,7 +121,7 @@ function onRun(run: RunInfo, prev: RunInfo): void {
   }
 }
 
-/** Takes a snapshot of the worker's current image (a stage's end is one too: 'stage'). */
+/** Takes a snapshot of the worker's current image ('stage': of the stage that just ended). */
 export function snapshot(reason: SnapshotReason): void {
   const run = current;
   if (!run || !db) return;
@@ -129,13 +132,15 @@ async function take(run: NonNullable<typeof current>, reason: SnapshotReason): P
   if (!db) return;
   let reply;
   try {
-    reply = await workerClient.capture();
+    reply = await workerClient.capture({ stageEnd: reason === 'stage' });
   } catch {
     return; // no image yet, or the worker was replaced: nothing to keep
   }
-  // The iteration the worker had drawn; the same image is kept once.
-  if (reply.iteration === 0 || run.taken.has(reply.iteration)) return;
-  run.taken.add(reply.iteration);
+  // The iteration the worker had drawn; the same image is kept once. A stage's end is kept at
+  // its own size even when a late cadence snapshot already caught that iteration upsampled.
+  const key = reason === 'stage' ? `stage:${reply.iteration}` : reply.iteration;
+  if (reply.iteration === 0 || run.taken.has(key)) return;
+  run.taken.add(key);
   const record = currentRunRecord(reply.iteration);
   const png = embedRunRecord(new Uint8Array(reply.png), record);
   const s = useStore.getState();
