@@ -136,25 +136,33 @@ test('explore: pool, top nine at the receptive field, first-layer filters', asyn
   expect(errors).toEqual([]);
 });
 
-// fixme: passed once (4.8 min, in one test with the search, load average ~14), but on the shared
-// 2-core machine at load ~23 the two WebGL workers on one software renderer ran out of 10 min
-// after the heatmaps had appeared. To retry on wasm (Auto), now that its threads start.
-test.fixme('explore: the Gram heatmaps of a run change between two iterations', async ({
-  page,
-}) => {
-  // Two webgl workers share one software renderer here: slow, so a generous budget.
-  test.setTimeout(600_000);
+/**
+ * The style view set for the cheapest run that still has two style layers (block 1 and 2 of VGG16,
+ * 64 px) on Auto (wasm here), then the explorer opened and ready before the run starts.
+ */
+async function openExplorerForCheapRun(page: Page): Promise<void> {
+  await page.goto('/');
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
+    await page.getByRole('button', { name: `Remove ${layer}` }).click();
+  }
+  await page.getByLabel('Content layer').selectOption('block2_conv1');
+  // A budget the test never waits for: the run must still go when the first heatmap appears,
+  // however loaded the machine; the page closes long before it ends.
+  await prepareDemoRun(page, { longSide: 64, iterations: 1000 });
+  await page.getByRole('link', { name: 'Explore the network' }).click();
+  await expect(page.getByTestId('explorer-status')).toHaveAttribute('data-ready', 'true', {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('explorer-demo-label')).toBeVisible();
+}
+
+test('explore: the Gram heatmaps of a run change between two iterations', async ({ page }) => {
+  test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await openExplorer(page);
-  // A search first, at the run's size: it compiles the explorer's WebGL programs before the run
-  // keeps the shared software renderer busy.
-  const size = page.getByLabel('Working size (px, longer side)');
-  await size.fill('');
-  await size.pressSequentially('48');
-  await page.getByLabel('Layer to explore').selectOption('block1_conv1');
-  await page.getByRole('button', { name: 'Find the top nine' }).click();
-  await expect(page.getByTestId('search-summary')).toContainText('block1_conv1: 64 units');
+  await openExplorerForCheapRun(page);
   // A run on the style view, which goes on while this view is open: its result joins the pool,
   // and the Gram heatmaps follow it, changing from one iteration to a later one.
   await page.getByRole('link', { name: 'Style transfer' }).click();
@@ -164,18 +172,21 @@ test.fixme('explore: the Gram heatmaps of a run change between two iterations', 
   await expect(page.getByTestId('pool-count')).toHaveText('(3 images)');
   await page.getByLabel('Style layer to compare').selectOption('block1_conv1');
   const heatmaps = page.getByTestId('gram-heatmaps');
-  await expect(heatmaps).toBeVisible({ timeout: 300_000 });
+  await expect(heatmaps).toBeVisible();
   await expect(page.getByTestId('gram-style')).toHaveAttribute('aria-label', /64×64/);
   const it1 = Number(await heatmaps.getAttribute('data-iteration'));
   const before = await canvasData(page.getByTestId('gram-generated'));
-  const styleBefore = await canvasData(page.getByTestId('gram-style'));
+  // Nothing is clicked meanwhile: the heatmaps follow the run by themselves, and the generated
+  // image's Gram shows it (drawn in 8-bit colour: two close iterations may look alike, so wait).
   await expect
-    .poll(async () => Number(await heatmaps.getAttribute('data-iteration')), { timeout: 300_000 })
+    .poll(async () => Number(await heatmaps.getAttribute('data-iteration')))
     .toBeGreaterThan(it1);
-  expect(await canvasData(page.getByTestId('gram-generated'))).not.toBe(before);
-  // The style's Gram does not depend on the run.
-  expect(await canvasData(page.getByTestId('gram-style'))).toBe(styleBefore);
-  await expect(page.getByTestId('bar-value')).toHaveCount(5);
+  await expect.poll(() => canvasData(page.getByTestId('gram-generated'))).not.toBe(before);
+  // One bar per style layer.
+  await expect(page.getByTestId('bar-value')).toHaveCount(2);
+  console.log(
+    `Gram heatmaps: iteration ${it1}, then ${await heatmaps.getAttribute('data-iteration')}`,
+  );
   // The style view kept running meanwhile.
   await page.getByRole('link', { name: 'Style transfer' }).click();
   await expect(page.getByTestId('run-state')).toHaveText('running');
