@@ -165,7 +165,7 @@ test('mid-run: a .h5 that is not VGG16 leaves the weights and the run alone; a n
   await changed.getByRole('button', { name: /Restart with the new/ }).click();
   await expect(changed).toHaveCount(0);
   await waitForIteration(page, 1);
-  await expect(page.locator('.preview figcaption')).toContainText('96×80');
+  await expect(page.getByTestId('result-size')).toContainText('96×80');
   await page.getByRole('button', { name: 'Stop' }).click();
 });
 

@@ -5,8 +5,8 @@ import { useStore } from '../store';
 import { workerClient } from '../workerClient';
 
 /**
- * A quiet status line: the tfjs backend in use, its threads, and what the calibration measured
- * (one VGG16 forward+backward per backend); the figures for every backend are one click away.
+ * A quiet status line: the tfjs backend in use, its threads, and the time an iteration takes at
+ * the chosen size; why this backend and what calibration measured for each are one click away.
  */
 export function BackendNotice() {
   const info = useStore((s) => s.backendInfo);
@@ -28,18 +28,12 @@ export function BackendNotice() {
   const perIteration = estimateIterationMs(calibration, info.backend, size.width, size.height);
   return (
     <div className="backend" data-testid="backend">
-      <p>
+      <p className="backend-line">
         Backend: <strong>{info.backend}</strong>
         {info.backend === 'wasm' ? (
           <span data-testid="threads" data-value={info.threads}>
             {' '}
             · {info.threads} thread{info.threads === 1 ? '' : 's'}
-          </span>
-        ) : null}
-        {own?.ms != null && calibration ? (
-          <span data-testid="pass-ms" data-value={own.ms}>
-            {' '}
-            · {Math.round(own.ms)} ms per forward+backward at {calibration.size} px
           </span>
         ) : null}
         {perIteration != null ? (
@@ -48,14 +42,21 @@ export function BackendNotice() {
             · about {formatStepTime(perIteration)} per iteration at {size.width}×{size.height}
           </span>
         ) : null}
-        {info.warning ? <span className="backend-warning"> — {info.warning}</span> : null}
+        {info.warning ? <span className="backend-caveat"> · see details</span> : null}
       </p>
-      {calibration ? (
-        <details>
-          <summary>How Auto chose</summary>
+      {/* One click away: why this backend, what each measured, and measuring again. */}
+      <details className="backend-details">
+        <summary>Details</summary>
+        {info.warning ? <p data-testid="backend-warning">{info.warning}</p> : null}
+        {own?.ms != null && calibration ? (
+          <p data-testid="pass-ms" data-value={own.ms}>
+            {info.backend}: {Math.round(own.ms)} ms per forward+backward at {calibration.size} px.
+          </p>
+        ) : null}
+        {calibration ? (
           <table data-testid="calibration">
             <caption>
-              One VGG16 forward+backward at {calibration.size} px, measured{' '}
+              How Auto chose: one VGG16 forward+backward at {calibration.size} px, measured{' '}
               {new Date(calibration.measuredAt).toLocaleString()}
             </caption>
             <thead>
@@ -80,12 +81,14 @@ export function BackendNotice() {
               ))}
             </tbody>
           </table>
-          {info.renderer ? <p>WebGL renderer: {info.renderer}</p> : null}
-          <button type="button" disabled={!weightsReady} onClick={() => workerClient.calibrate()}>
-            Measure again
-          </button>
-        </details>
-      ) : null}
+        ) : (
+          <p>The backends have not been measured on this device yet.</p>
+        )}
+        {info.renderer ? <p>WebGL renderer: {info.renderer}</p> : null}
+        <button type="button" disabled={!weightsReady} onClick={() => workerClient.calibrate()}>
+          Measure again
+        </button>
+      </details>
     </div>
   );
 }
