@@ -1,20 +1,22 @@
 /**
- * Saves docs/screenshot.png: the built page mid-run with the sample images and demo weights.
- * Needs a built dist/ (npx vite build). Starts its own vite preview, drives Debian's Chromium
- * with SwiftShader flags, runs a few iterations at a small size and captures the page.
- * Run: npx tsx scripts/screenshot.ts [--phone]   (--phone: 390 px wide, saved as screenshot-phone.png)
+ * Saves the README's screenshots of the built page, with the sample images and demo weights, at
+ * 1280 px and 390 px wide, mid-run and finished (the finished ones with the compare divider moved):
+ *   docs/screenshot-1280-running.png, docs/screenshot-390-running.png,
+ *   docs/screenshot-1280-finished.png, docs/screenshot-390-finished.png
+ * Needs a built dist/ (npx vite build). Starts its own vite preview, drives Debian's Chromium with
+ * the e2e tests' flags, runs once (the first visit measures the backends first) and resizes the
+ * window between shots. Run: npx tsx scripts/screenshot.ts
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, expect } from '@playwright/test';
-import playwrightConfig from '../playwright.config';
-import { useDemoWeights } from '../e2e/helpers';
+import { chromium, expect, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browserFlags';
+import { typeInto, useDemoWeights } from '../e2e/helpers';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = 4183;
-const phone = process.argv.includes('--phone');
 
 async function waitForServer(url: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -29,6 +31,26 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   throw new Error(`vite preview did not answer at ${url}`);
 }
 
+const WIDE = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+async function shoot(page: Page, name: string): Promise<void> {
+  const out = join(root, 'docs', `screenshot-${name}.png`);
+  mkdirSync(dirname(out), { recursive: true });
+  // What a visitor sees in the window, from the top: the result first.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: out });
+  console.log(`saved ${out}`);
+}
+
+/** Both widths of the same moment (a resize does not disturb the run). */
+async function shootBoth(page: Page, moment: string): Promise<void> {
+  await page.setViewportSize(PHONE);
+  await shoot(page, `390-${moment}`);
+  await page.setViewportSize(WIDE);
+  await shoot(page, `1280-${moment}`);
+}
+
 async function main(): Promise<void> {
   // vite's own bin under node (not npx), so kill() reaches the server itself.
   const vite = join(root, 'node_modules/vite/bin/vite.js');
@@ -38,34 +60,35 @@ async function main(): Promise<void> {
     { cwd: root, stdio: 'ignore' },
   );
   const url = `http://127.0.0.1:${PORT}/`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // The same Chromium flags as the e2e tests (SwiftShader WebGL, closed-network quietness).
-    args: playwrightConfig.use?.launchOptions?.args ?? [],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     await waitForServer(url, 30_000);
-    const page = await browser.newPage({
-      viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 900 },
-      deviceScaleFactor: phone ? 2 : 1,
-    });
+    const page = await browser.newPage({ viewport: WIDE });
     await page.goto(url);
     await page.getByRole('button', { name: 'Try samples' }).click();
-    await page.getByLabel('Output long side (px)').fill('128');
-    await page.getByLabel('Output long side (px)').press('Enter');
-    await page.getByLabel('Iterations').fill('40');
-    await page.getByLabel('Iterations').press('Enter');
     await useDemoWeights(page);
+    // A first visit measures the backends before the first run can start.
+    await expect(page.getByTestId('calibration')).toBeAttached({ timeout: 300_000 });
+    await typeInto(page.getByLabel('Output long side (px)'), '128');
+    // Iterations sit under Advanced settings: unfold, set, fold again as a first visit has it.
+    const advanced = page.getByText('Advanced settings', { exact: true });
+    await advanced.click();
+    await typeInto(page.getByLabel('Iterations'), '100');
+    await advanced.click();
     await page.getByRole('button', { name: 'Start' }).click();
     await expect
       .poll(async () => Number(await page.getByTestId('iteration').getAttribute('data-value')), {
-        timeout: 180_000,
+        timeout: 300_000,
       })
-      .toBeGreaterThanOrEqual(4);
-    const out = join(root, 'docs', phone ? 'screenshot-phone.png' : 'screenshot.png');
-    mkdirSync(dirname(out), { recursive: true });
-    await page.screenshot({ path: out, fullPage: true });
-    console.log(`saved ${out}`);
+      .toBeGreaterThanOrEqual(20);
+    await shootBoth(page, 'running');
+    await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 900_000 });
+    // Finished: the divider moved a third of the way in, as a visitor comparing would.
+    const divider = page.getByRole('slider', { name: 'Compare with the content image' });
+    await divider.focus();
+    for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight');
+    await divider.blur();
+    await shootBoth(page, 'finished');
   } finally {
     await browser.close();
     server.kill();
