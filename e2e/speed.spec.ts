@@ -71,3 +71,24 @@ test('Pause takes effect within one iteration and says "Pausing…" meanwhile', 
   await page.waitForTimeout(1500);
   expect(await iteration(page)).toBeLessThanOrEqual(clickedAt + 1);
 });
+
+// On webgl a step's readback waits for the GPU, so Pause and Stop arrive while the step is in
+// flight (on wasm the step holds the worker's thread and they land between steps).
+test('Stop while "Pausing…" wins on webgl: the run ends stopped, not paused', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await page.getByLabel('Backend').selectOption('webgl');
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await prepareDemoRun(page, { longSide: 64, iterations: 50 });
+  await page.getByLabel('Coarse to fine (stages doubling up to the output size)').uncheck();
+  await startRun(page);
+  await waitForIteration(page, 1, 240_000);
+  await page.getByRole('button', { name: /^Paus/ }).click();
+  await expect(page.getByRole('button', { name: 'Pausing…' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('stopped', { timeout: 120_000 });
+  // The pause that was waiting for the same step must not come back after it.
+  await page.waitForTimeout(3000);
+  await expect(page.getByTestId('run-state')).toHaveText('stopped');
+});

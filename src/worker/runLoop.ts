@@ -453,7 +453,8 @@ export function resume(): void {
 
 export function stop(): void {
   if (state !== 'running' && state !== 'paused' && state !== 'starting') return;
-  if (stepping && state === 'running') {
+  // A Pause still waiting for its step (state already 'paused') is overtaken by the Stop.
+  if (stepping && (state === 'running' || deferredState === 'paused')) {
     state = 'stopped';
     deferredState = 'stopped';
   } else {
