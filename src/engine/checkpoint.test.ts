@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeWeights, type Vgg16Weights } from '../model/weights';
 import { StyleTransferRun, type RunCheckpoint } from './run';
+import { StagedRun } from './stages';
 import type { OptimizerName } from './settings';
 import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
 
@@ -58,7 +59,7 @@ describe.each(['adam', 'lbfgs'] as const)('%s from a checkpoint', (optimizer) =>
     a.dispose();
     const b = newRun(optimizer);
     while (b.iteration < CHECKPOINT_AT) (await b.step()).image.dispose();
-    checkpoint = b.checkpoint();
+    checkpoint = await b.checkpoint();
     b.dispose(); // every tensor of the first run is gone, as with a lost context
   });
 
@@ -77,7 +78,9 @@ describe.each(['adam', 'lbfgs'] as const)('%s from a checkpoint', (optimizer) =>
   });
 
   it('without the optimiser state (the image alone) it would leave that trajectory', async () => {
-    const fresh = newRun(optimizer).checkpoint().optimizer; // no moments, no curvature pairs
+    const blank = newRun(optimizer);
+    const fresh = (await blank.checkpoint()).optimizer; // no moments, no curvature pairs
+    blank.dispose();
     const c = newRun(optimizer);
     c.restore({ ...checkpoint, optimizer: fresh });
     const resumed = await stepToEnd(c);
@@ -90,10 +93,45 @@ describe.each(['adam', 'lbfgs'] as const)('%s from a checkpoint', (optimizer) =>
 it('a checkpoint of one optimiser does not load into another: it starts fresh and says so', async () => {
   const a = newRun('adam');
   (await a.step()).image.dispose();
-  const cp = a.checkpoint();
+  const cp = await a.checkpoint();
   a.dispose();
   const l = newRun('lbfgs');
   expect(l.restore(cp)).toBe(false);
   expect(l.iteration).toBe(1);
   l.dispose();
+});
+
+it('a coarse-to-fine run rebuilt in its stage (as the worker does) goes on into the next stage with the same J', async () => {
+  // 32 x 64 with coarse to fine: stages of 16 x 32 and 32 x 64; a budget of 6 gives them 4 and 2.
+  const wide = patternImage(32, 'content', 64);
+  const tensorsBefore = tf.memory().numTensors;
+  const staged = (from?: { stage: number; iteration: number }) =>
+    new StagedRun(weights, wide, style, { ...SHALLOW_SETTINGS, multiscale: true }, 6, from);
+  const stepTo = async (r: StagedRun, end: number) => {
+    const totals: number[] = [];
+    while (r.iteration < end) {
+      const s = await r.step();
+      s.image.dispose();
+      totals.push(s.losses.total);
+    }
+    return totals;
+  };
+  const a = staged();
+  expect(a.stages.map((st) => st.iterations)).toEqual([4, 2]);
+  await stepTo(a, 2);
+  const cp = await a.checkpoint(); // reads only: the run goes on as if untouched
+  const uninterrupted = await stepTo(a, 6);
+  a.dispose();
+  const c = staged({ stage: cp.stage, iteration: cp.iteration });
+  expect(c.restore(cp)).toBe(true);
+  const resumed = await stepTo(c, 6);
+  expect(c.stage.index).toBe(1);
+  c.dispose();
+  console.log(
+    `staged adam: max relative J difference after restore ${maxRelDiff(resumed, uninterrupted).toExponential(2)}`,
+  );
+  expect(resumed).toHaveLength(4);
+  expect(maxRelDiff(resumed, uninterrupted)).toBeLessThan(1e-4);
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
+  wide.dispose();
 });

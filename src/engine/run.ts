@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConvLayerName, deepestLayer, isConvLayerName } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
 import { ColourPreservation } from './colour';
+import { readHolding } from './heldReads';
 import { initialImage } from './init';
 import { lossTerms, neededLayers, REPORT, STYLE_LAYERS_AT, styleObjective } from './objective';
 import {
@@ -271,7 +272,7 @@ export class StyleTransferRun {
     this.assertAlive();
     this.syncTargets();
     const report = tf.tidy(() => lossTerms(this.weights, this.targets, this.s, this.x).report);
-    const values = (await report.data()) as Float32Array;
+    const values = await readHolding(report);
     report.dispose();
     return this.breakdown(values);
   }
@@ -307,14 +308,20 @@ export class StyleTransferRun {
     this.opt.reset();
   }
 
-  /** A CPU copy of the image, the optimiser's state and the iteration (see RunCheckpoint). */
-  checkpoint(): RunCheckpoint {
+  /**
+   * A CPU copy of the image, the optimiser's state and the iteration (see RunCheckpoint). Do not
+   * step until it resolves: it reads the run's own tensors. Copies would be safe against that, but
+   * would stay on the books for good if the read never settles (a lost WebGL context).
+   */
+  async checkpoint(): Promise<RunCheckpoint> {
     this.assertAlive();
+    const iteration = this.iter;
+    const [image, optimizer] = await Promise.all([this.x.data(), this.opt.saveState()]);
     return {
-      iteration: this.iter,
+      iteration,
       shape: [...this.shape],
-      image: new Float32Array(this.x.dataSync()),
-      optimizer: this.opt.saveState(),
+      image: new Float32Array(image as Float32Array),
+      optimizer,
     };
   }
 

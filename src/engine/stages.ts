@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Vgg16Weights } from '../model/weights';
-import { StyleTransferRun, type LossBreakdown, type StepResult } from './run';
+import { StyleTransferRun, type LossBreakdown, type RunCheckpoint, type StepResult } from './run';
 import type { StyleSettings } from './settings';
 import type { TargetStats } from './targets';
 
@@ -117,6 +117,13 @@ export interface StagedStepResult extends StepResult {
   stageEnd: boolean;
 }
 
+/** A StagedRun's state as CPU arrays: its stage, its iteration, and that stage's run checkpoint. */
+export interface StagedCheckpoint {
+  stage: number;
+  iteration: number;
+  run: RunCheckpoint;
+}
+
 /**
  * A run through the stages. Same surface as StyleTransferRun (step, evaluate, settings, images);
  * the iteration count runs on across stages. The caller keeps owning weights and images.
@@ -142,10 +149,10 @@ export class StagedRun {
     /** The iteration budget the stages are planned for (later raises go to the last stage). */
     budget: number,
     /**
-     * Start at `iteration` from `image` (resuming after a fault, or from a kept result), in
-     * `stage`, or else in the stage that iteration falls in.
+     * Start at `iteration`, from `image` when given (resuming after a fault, or from a kept
+     * result), in `stage`, or else in the stage that iteration falls in.
      */
-    from?: { stage?: number; iteration: number; image: tf.Tensor3D },
+    from?: { stage?: number; iteration: number; image?: tf.Tensor3D },
   ) {
     const styles = Array.isArray(style)
       ? (style as readonly tf.Tensor3D[])
@@ -203,20 +210,21 @@ export class StagedRun {
     return [this.content.shape[0], this.content.shape[1]];
   }
 
+  /** Whether the next step begins a new stage (a larger image, its targets computed first). */
+  get nextStepStartsStage(): boolean {
+    return (
+      this.index < this.stages.length - 1 &&
+      this.iter - this.startIter >= this.stages[this.index].iterations
+    );
+  }
+
   /** One iteration; moves to the next stage first when this one has had its iterations. */
   async step(): Promise<StagedStepResult> {
     this.assertAlive();
-    if (
-      this.index < this.stages.length - 1 &&
-      this.iter - this.startIter >= this.stages[this.index].iterations
-    ) {
-      this.advance();
-    }
+    if (this.nextStepStartsStage) this.advance();
     const r = await this.run.step();
     this.iter++;
-    const stageEnd =
-      this.index < this.stages.length - 1 &&
-      this.iter - this.startIter >= this.stages[this.index].iterations;
+    const stageEnd = this.nextStepStartsStage;
     return { ...r, iteration: this.iter, stage: this.stage, stageEnd };
   }
 
@@ -236,6 +244,31 @@ export class StagedRun {
   currentImage(): tf.Tensor3D {
     this.assertAlive();
     return this.run.currentImage();
+  }
+
+  /**
+   * A CPU copy of the current stage's image and optimiser state. Do not step until it resolves:
+   * it reads the run's own tensors, not copies (a copy would outlive a read that never settles,
+   * as on a lost WebGL context).
+   */
+  async checkpoint(): Promise<StagedCheckpoint> {
+    this.assertAlive();
+    const [stage, iteration] = [this.index, this.iter];
+    return { stage, iteration, run: await this.run.checkpoint() };
+  }
+
+  /**
+   * Continues the current stage from a checkpoint taken in it (see StyleTransferRun.restore);
+   * returns whether the optimiser's state was loaded (not when the optimiser changed since).
+   */
+  restore(cp: StagedCheckpoint): boolean {
+    this.assertAlive();
+    if (cp.stage !== this.index) {
+      throw new Error(`restore: checkpoint is of stage ${cp.stage}, the run is in ${this.index}`);
+    }
+    const loaded = this.run.restore(cp.run);
+    this.iter = cp.iteration;
+    return loaded;
   }
 
   /** Replaces the current stage's image (brought to the stage's size when it has another). */

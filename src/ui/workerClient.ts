@@ -9,7 +9,15 @@ import { liveDiff } from './liveSettings';
 import { embedRunRecord } from './history/pngSettings';
 import { currentRunRecord } from './history/restore';
 import { loadCalibration, saveCalibration } from './calibrationCache';
-import type { DebugAction, FromWorker, ToWorker, WeightsRequest } from '../worker/protocol';
+import { describeSilence, LivenessWatch } from './liveness';
+import type {
+  DebugAction,
+  FromWorker,
+  PixelImage,
+  StagedCheckpoint,
+  ToWorker,
+  WeightsRequest,
+} from '../worker/protocol';
 
 export type DownloadReply = Extract<FromWorker, { type: 'download' }>;
 export type MemoryReport = Omit<
@@ -20,6 +28,12 @@ export type MemoryReport = Omit<
 /** Restarts allowed within RESTART_WINDOW_MS before the page gives up (a worker that keeps dying). */
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
+
+/** The pixels a run started from (the worker takes the buffers it is sent). */
+interface RunInputs {
+  content: PixelImage;
+  styles: PixelImage[];
+}
 
 /** Fault injection and leak checks are only reachable when the page was opened with ?debug. */
 export function debugEnabled(): boolean {
@@ -38,6 +52,15 @@ class WorkerClient {
   private restarts: number[] = [];
   /** Set while the page's own first request for pretrained weights may fall back to the demo. */
   private demoFallback = false;
+  /** Declares a worker dead that stopped answering mid-run (no error event comes for that). */
+  private watch = new LivenessWatch((silence) =>
+    this.restart(`it stopped answering: ${describeSilence(silence)}`),
+  );
+  /** Copies of what the current run started from, and its last good state: to resume it. */
+  private runInputs: RunInputs | null = null;
+  private lastCheckpoint: StagedCheckpoint | null = null;
+  /** A run to resume in the next worker once its weights are in (set by restart()). */
+  private pendingResume: { inputs: RunInputs; checkpoint: StagedCheckpoint } | null = null;
 
   private send(msg: ToWorker, transfer: Transferable[] = []): void {
     if (!this.worker) throw new Error('The style worker is not running yet');
@@ -100,12 +123,14 @@ class WorkerClient {
   }
 
   /**
-   * The worker failed: drop it and start a new one. The preview canvas was transferred to the old
-   * worker, so the page remounts a fresh <canvas> (workerGeneration), whose mount connects again
-   * and reloads the weights (from the IndexedDB cache). Images and settings live in the store and
-   * stay; the run is lost, and the message says so.
+   * The worker failed or went silent: drop it and start a new one. The preview canvas was
+   * transferred to the old worker, so the page remounts a fresh <canvas> (workerGeneration), whose
+   * mount connects again and reloads the weights (from the IndexedDB cache). Images and settings
+   * live in the store and stay; a run that was going resumes from its last good image once the
+   * weights are in (see receive: weightsLoaded).
    */
   private restart(reason: string): void {
+    this.watch.stop();
     this.worker?.terminate();
     this.worker = null;
     for (const p of this.downloads.values()) p.reject(new Error('The style worker stopped.'));
@@ -114,8 +139,14 @@ class WorkerClient {
     const now = Date.now();
     this.restarts = [...this.restarts.filter((t) => now - t < RESTART_WINDOW_MS), now];
     const st = useStore.getState();
-    st.resetRun();
+    const wasRunning = st.run.state === 'running' || st.run.state === 'starting';
+    const resume =
+      wasRunning && this.runInputs && this.lastCheckpoint
+        ? { inputs: this.runInputs, checkpoint: this.lastCheckpoint }
+        : null;
+    this.pendingResume = null;
     if (this.restarts.length > MAX_RESTARTS) {
+      st.resetRun();
       st.setWeights({ status: 'error', message: 'The style worker keeps failing.' });
       st.setError(
         `The style worker failed again (${reason}); it failed ${this.restarts.length} times in a ` +
@@ -123,14 +154,51 @@ class WorkerClient {
       );
       return;
     }
-    st.setError(
-      `The style worker failed (${reason}) and was restarted. Your images and settings are kept; ` +
-        'the run was lost: press Start to run again.',
-    );
+    if (resume) {
+      this.pendingResume = resume;
+      // The chart and counters stay: the run goes on from the checkpoint's iteration.
+      st.patchRun({ state: 'starting' });
+      st.setError(
+        `The style worker failed (${reason}) and was restarted. Your images and settings are kept; ` +
+          `the run resumes from iteration ${resume.checkpoint.iteration}, the last good image` +
+          (resume.checkpoint.run.optimizer.kind === 'lbfgs'
+            ? ' (L-BFGS starts its curvature history afresh).'
+            : ", with Adam's moments."),
+      );
+    } else {
+      st.resetRun();
+      st.setError(
+        `The style worker failed (${reason}) and was restarted. Your images and settings are kept; ` +
+          'the run was lost: press Start to run again.',
+      );
+    }
     st.bumpWorkerGeneration();
   }
 
-  /** tf.memory() in the worker (leak checks). */
+  /** Sends the pending resume to the new worker (its weights are loaded now). */
+  private resumeRun(): void {
+    const resume = this.pendingResume;
+    this.pendingResume = null;
+    if (!resume) return;
+    const s = useStore.getState();
+    // The worker takes the buffers; the copies stay here for a further restart.
+    const content = copyPixels(resume.inputs.content);
+    const styles = resume.inputs.styles.map(copyPixels);
+    const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
+    this.send(
+      {
+        type: 'start',
+        content,
+        styles,
+        settings,
+        maxIterations: s.maxIterations,
+        resumeFrom: resume.checkpoint,
+      },
+      [content.data, ...styles.map((p) => p.data)],
+    );
+  }
+
+  /** tf.memory() in the worker at rest, between its jobs and steps (leak checks). */
   memory(): Promise<MemoryReport> {
     const id = this.nextRequest++;
     return new Promise((resolve) => {
@@ -188,6 +256,10 @@ class WorkerClient {
       bitmapToPixels(img.bitmap, { width: img.bitmap.width, height: img.bitmap.height }),
     );
     const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
+    // Kept (the worker takes the originals) so a replaced worker can resume this run.
+    this.runInputs = { content: copyPixels(content), styles: styles.map(copyPixels) };
+    this.lastCheckpoint = null;
+    this.pendingResume = null;
     s.setError(null);
     s.beginRun(
       { content: s.content, style: s.style, longSide: s.outputLongSide },
@@ -348,8 +420,9 @@ class WorkerClient {
       case 'weightsLoaded': {
         const fellBack = this.demoFallback && msg.label === 'demo';
         this.demoFallback = false;
-        // The worker dropped any run on the old weights.
-        if (isRunActive(st.run.state) || st.run.iteration > 0) {
+        // The worker dropped any run on the old weights; a run to resume in a replaced worker
+        // goes on (resumeRun below).
+        if (!this.pendingResume && (isRunActive(st.run.state) || st.run.iteration > 0)) {
           st.resetRun();
           st.setNotice('Other weights are now in use: the run on the previous weights ended.');
         }
@@ -362,6 +435,7 @@ class WorkerClient {
         });
         // A fallback is not a choice: the next visit looks for pretrained weights again.
         if (!fellBack) st.setWeightsChoice(msg.label === 'demo' ? 'demo' : 'pretrained');
+        this.resumeRun();
         break;
       }
       case 'weightsError':
@@ -386,6 +460,10 @@ class WorkerClient {
         }
         break;
       case 'state':
+        // A run in progress is watched; a paused, finished or stopped one expects nothing.
+        if (msg.state === 'running') this.watch.between();
+        else if (msg.state === 'starting') this.watch.starting();
+        else this.watch.stop();
         st.patchRun({
           state: msg.state,
           pending: null,
@@ -395,7 +473,14 @@ class WorkerClient {
         // A run that ended leaves its speed; the next run's defaults may follow it.
         if (msg.state === 'done' || msg.state === 'stopped') this.measureSpeed();
         break;
+      case 'stepStart':
+        this.watch.stepStarted(msg.iteration, msg.expectedMs);
+        break;
+      case 'checkpoint':
+        this.lastCheckpoint = msg.checkpoint;
+        break;
       case 'iteration':
+        if (st.run.state === 'running') this.watch.between();
         st.patchRun({
           iteration: msg.iteration,
           maxIterations: msg.maxIterations,
@@ -432,6 +517,10 @@ class WorkerClient {
   }
 }
 
+function copyPixels(p: PixelImage): PixelImage {
+  return { width: p.width, height: p.height, data: p.data.slice(0) };
+}
+
 export const workerClient = new WorkerClient();
 
 /** What e2e tests reach through window.__styleDebug (only with ?debug in the page URL). */
@@ -439,6 +528,10 @@ export interface StyleDebugHooks {
   memory(): Promise<MemoryReport>;
   loseContext(): void;
   crash(): void;
+  /** The worker calls close() as its next step starts: it dies without an error event. */
+  closeWorker(): void;
+  /** The next step's allocation fails as if the backend ran out of memory. */
+  failAllocation(): void;
   /** RGBA that Start would build from the slot's image (at that image's own output size). */
   inputPixels(slot: ImageSlot): { width: number; height: number; rgba: number[] } | null;
 }
@@ -448,6 +541,8 @@ function installDebugHooks(): void {
     memory: () => workerClient.memory(),
     loseContext: () => workerClient.debug('loseContext'),
     crash: () => workerClient.debug('crash'),
+    closeWorker: () => workerClient.debug('closeSelf'),
+    failAllocation: () => workerClient.debug('failAllocation'),
     inputPixels: (slot) => {
       const s = useStore.getState();
       const img = s[slot];

@@ -8,6 +8,7 @@ import { messageOf, post, shared } from './context';
 import {
   abandonRun,
   checkpoint,
+  injectFault,
   isCurrentRunning,
   rebuildRun,
   setState,
@@ -26,6 +27,9 @@ export async function recoverFromContextLoss(token: number): Promise<void> {
   const cp = checkpoint();
   if (!shared.rawWeights || !cp) return;
   const lostAt = cp.good.iteration;
+  // Rebuilding (backend, weights, targets: every shader compiled again) can outlast the page's
+  // bound for the step that was lost: it is announced as a step of unknown length.
+  post({ type: 'stepStart', iteration: lostAt + 1, expectedMs: null });
   // Tensors of the lost context cannot be read; dispose them only to clear tfjs' bookkeeping.
   abandonRun();
   try {
@@ -48,7 +52,7 @@ export async function recoverFromContextLoss(token: number): Promise<void> {
     setState('stopped', 'Stopped after the WebGL context was lost.');
     return;
   }
-  const note = `The WebGL context was lost at iteration ${lostAt + 1}; rebuilt the backend and resumed from iteration ${lostAt}.`;
+  const note = `The WebGL context was lost at iteration ${lostAt + 1}; rebuilt the backend and resumed from iteration ${lostAt}${cp.state ? " with the optimiser's state" : ''}.`;
   if (isCurrentRunning(token)) startLoop(note);
   else post({ type: 'error', where: 'step', message: note });
 }
@@ -60,6 +64,10 @@ export function debugAction(action: DebugAction): void {
       where: 'protocol',
       message: 'Debug messages need the page opened with ?debug.',
     });
+    return;
+  }
+  if (action === 'closeSelf' || action === 'failAllocation') {
+    injectFault(action);
     return;
   }
   if (action === 'loseContext') {

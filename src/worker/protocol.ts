@@ -8,6 +8,9 @@
 import type { ConvLayerName } from '../model/topology';
 import type { StyleSettings } from '../engine/settings';
 import type { BenchMeasurement, BenchRequest } from './bench';
+import type { StagedCheckpoint } from '../engine/stages';
+
+export type { StagedCheckpoint };
 
 // The UI may not import src/engine (eslint), but it needs the settings' shape and defaults: they
 // are plain data, so the protocol passes them on.
@@ -116,6 +119,8 @@ export type ToWorker =
        * counts on from it, in the coarse-to-fine stage it falls in. The optimiser starts afresh.
        */
       startIteration?: number;
+      /** Continue a run from this checkpoint (a replaced worker's last good image and state). */
+      resumeFrom?: StagedCheckpoint;
     }
   /**
    * Shows a result kept from before a reload (RGBA at the output size) as the current image, as
@@ -136,7 +141,12 @@ export type ToWorker =
   /** Measures iterations against a bare VGG16 pass (npm run bench, via bench.html). */
   | { type: 'bench'; requestId: number; request: BenchRequest };
 
-export type DebugAction = 'loseContext' | 'crash';
+/**
+ * loseContext: WEBGL_lose_context; crash: an uncaught error; closeSelf: the worker calls close()
+ * as the next step starts (a silent death); failAllocation: the next step's allocation fails as if
+ * the backend were out of memory.
+ */
+export type DebugAction = 'loseContext' | 'crash' | 'closeSelf' | 'failAllocation';
 
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped';
 
@@ -211,6 +221,17 @@ export type FromWorker =
       avgStepMs: number;
     }
   | { type: 'settingsApplied'; iteration: number; settings: StyleSettings }
+  /**
+   * A step begins: its iteration and how long it should take (the recent average; null for the
+   * first). The page declares the worker dead after a generous multiple of that with no message.
+   */
+  | { type: 'stepStart'; iteration: number; expectedMs: number | null }
+  /**
+   * The last good image and the optimiser state, sent with every good iteration, so a page that
+   * has to replace the worker can resume the run from it. L-BFGS' curvature pairs stay in the
+   * worker (up to 20 image-sized arrays per iteration would be too much to copy).
+   */
+  | { type: 'checkpoint'; checkpoint: StagedCheckpoint }
   | { type: 'error'; where: ErrorWhere; message: string }
   | {
       type: 'memoryReport';

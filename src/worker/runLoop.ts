@@ -8,11 +8,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { StepResult } from '../engine/run';
-import { isOutOfMemoryError } from '../engine/memoryEstimate';
+import { freeHeldReads, readHolding } from '../engine/heldReads';
+import { formatBytes, isOutOfMemoryError } from '../engine/memoryEstimate';
+import { sizeAfterOutOfMemory } from '../engine/outOfMemory';
 import type { StyleSettings } from '../engine/settings';
-import { StagedRun, type StagedStepResult, type StageInfo } from '../engine/stages';
-import { refuseIfTooLarge } from './memoryCheck';
-import { messageOf, post, shared } from './context';
+import {
+  StagedRun,
+  type StagedCheckpoint,
+  type StagedStepResult,
+  type StageInfo,
+} from '../engine/stages';
+import { memoryModelFor, refuseIfTooLarge } from './memoryCheck';
+import { messageOf, post, scope, shared } from './context';
 import { contextLost, whenContextLost } from './webglRecovery';
 import { allFinite, pixelsToTensor, rgbToImageData, saturatedFraction } from './pixels';
 import type {
@@ -48,6 +55,19 @@ let lastGood: GoodImage | null = null;
  * runs: the page's history may ask for it after a restart, for the run it belongs to.
  */
 let stageEndImage: GoodImage | null = null;
+/**
+ * The run's state at lastGood (stage, iteration, image in the run's colours, optimiser state):
+ * what a rebuilt run restores after a lost context and, L-BFGS' pairs left out, what the page keeps
+ * to resume the run in a new worker.
+ */
+let engineState: StagedCheckpoint | null = null;
+/** Debug hooks (e2e): close the worker as the next step starts; fail the next step's allocation. */
+const debugFaults = { closeAtNextStep: false, failNextAllocation: false };
+
+export function injectFault(fault: 'closeSelf' | 'failAllocation'): void {
+  if (fault === 'closeSelf') debugFaults.closeAtNextStep = true;
+  else debugFaults.failNextAllocation = true;
+}
 /** Iterations done before the run was rebuilt after a fault (the engine restarts at 0). */
 let iterBase = 0;
 let state: RunState = 'idle';
@@ -121,6 +141,7 @@ export async function disposeRun(): Promise<void> {
   pendingPatch = null;
   runInputs = null;
   lastGood = null;
+  engineState = null;
   iterBase = 0;
   prevTotal = null;
   deferredState = null;
@@ -150,20 +171,48 @@ function pixelsOf(images: PixelImage[]): tf.Tensor3D[] {
 
 /**
  * Out of memory mid-run: the run's tensors go (freeing what they held), the last good image stays
- * to be seen and downloaded, and the page says what happened and what to try.
+ * to be seen and downloaded, and the page says what happened and which output size should fit
+ * (the same size would fail again).
  */
-function stopOutOfMemory(iteration: number, e: unknown): void {
-  const at = lastGood ? ` (stage ${lastGood.stage.index + 1} of ${lastGood.stage.count})` : '';
+async function stopOutOfMemory(r: StagedRun, iteration: number, e: unknown): Promise<void> {
+  const failed = r.stage;
+  const settings = runSettings;
   abandonRun();
   runToken++;
   const kept = lastGood
-    ? ` and kept the last good image (${lastGood.width}×${lastGood.height} px, iteration ${lastGood.iteration})`
-    : '';
-  setState(
-    'stopped',
-    `Out of memory at iteration ${iteration}${at}: the run stopped${kept}. Try a smaller output ` +
-      `size. (${messageOf(e)})`,
-  );
+    ? ` The run stopped and kept the last good image (iteration ${lastGood.iteration}): download it with "Download PNG".`
+    : ' The run stopped.';
+  const at = failed.count > 1 ? ` (stage ${failed.index + 1} of ${failed.count})` : '';
+  post({
+    type: 'error',
+    where: 'step',
+    message:
+      `Iteration ${iteration} ran out of memory at ${failed.width}×${failed.height} px${at}` +
+      `${await sizeAdvice(settings, failed.height, failed.width)}${kept} (${messageOf(e)})`,
+  });
+  setState('stopped', `Stopped: iteration ${iteration} ran out of memory.`);
+}
+
+/**
+ * Which output should fit after h x w ran out of memory, from this backend's memory model (the
+ * memory check's, measured at two small sizes if not yet; see src/engine/outOfMemory.ts).
+ */
+async function sizeAdvice(settings: StyleSettings | null, h: number, w: number): Promise<string> {
+  try {
+    if (!shared.weights || !settings) throw new Error('no weights');
+    const model = await memoryModelFor(shared.weights, settings);
+    const maxTexture =
+      tf.getBackend() === 'webgl' ? tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE') : null;
+    const fit = sizeAfterOutOfMemory(model, h, w, maxTexture);
+    return (
+      ` (about ${formatBytes(fit.failedBytes)} needed). ` +
+      (fit.longSide > 0
+        ? `The largest output that should fit is ${fit.longSide} px on the long side: set "Output long side" to it and start again.`
+        : 'Not even the smallest output (64 px) is likely to fit on this device.')
+    );
+  } catch {
+    return '. Try a smaller output long side.';
+  }
 }
 
 function lossReport(l: StepResult['losses'], s: StyleSettings): LossReport {
@@ -210,25 +259,26 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
   let result: StagedStepResult;
   let rgb: Float32Array;
   const watch = whenContextLost();
-  /** The step's image while its readback is pending: freed here if that readback never settles. */
-  let pendingImage: tf.Tensor3D | null = null;
   try {
     const outcome = await Promise.race([
       (async () => {
+        if (debugFaults.failNextAllocation) {
+          debugFaults.failNextAllocation = false;
+          // What the browser throws when an allocation fails (debug hook, e2e).
+          throw new RangeError('Array buffer allocation failed (made to fail by the debug hook)');
+        }
         const res = await r.step();
-        pendingImage = res.image;
         try {
-          return { res, rgb: (await res.image.data()) as Float32Array };
+          return { res, rgb: await readHolding(res.image) };
         } finally {
           res.image.dispose();
-          pendingImage = null;
         }
       })(),
       watch.lost,
     ]);
     if (outcome === 'lost') {
-      // The step's readback will never settle: free its image from the books and rebuild.
-      (pendingImage as tf.Tensor3D | null)?.dispose();
+      // The step's readbacks will never settle: free what they hold from the books, and rebuild.
+      freeHeldReads();
       onContextLost(token);
       return false;
     }
@@ -239,7 +289,7 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
       return false;
     }
     if (isOutOfMemoryError(e)) {
-      stopOutOfMemory(iterBase + r.iteration + 1, e);
+      await stopOutOfMemory(r, iterBase + r.iteration + 1, e);
       return false;
     }
     post({
@@ -302,6 +352,10 @@ async function stepOnce(r: StagedRun, token: number): Promise<boolean> {
   };
   if (result.stageEnd) stageEndImage = lastGood;
   draw(lastGood);
+  if (!(await saveEngineState(r))) {
+    onContextLost(token);
+    return false;
+  }
   avgStepMs = avgStepMs === 0 ? stepMs : 0.7 * avgStepMs + 0.3 * stepMs;
   post({
     type: 'iteration',
@@ -324,6 +378,17 @@ async function loop(token: number): Promise<void> {
       return;
     }
     applyPendingPatch(iterBase + run.iteration + 1);
+    // Announced so the page can tell a long step from a dead worker (no event comes for close()).
+    // A step that starts a stage has no known length: a larger image, and its targets first.
+    post({
+      type: 'stepStart',
+      iteration: iterBase + run.iteration + 1,
+      expectedMs: avgStepMs > 0 && !run.nextStepStartsStage ? avgStepMs : null,
+    });
+    if (debugFaults.closeAtNextStep) {
+      scope.close();
+      return;
+    }
     const step = stepOnce(run, token);
     stepping = step;
     let goOn: boolean;
@@ -370,12 +435,19 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
     const content = pixelsToTensor(msg.content);
     const styles = pixelsOf(msg.styles);
     const init = msg.initImage ? pixelsToTensor(msg.initImage) : null;
-    // Going on from a kept result: in the stage its iteration falls in, counting on from it.
-    const from =
-      init && msg.startIteration ? { iteration: msg.startIteration, image: init } : undefined;
+    // A replaced worker's run goes on in its stage from its iteration, its state restored below;
+    // a kept result, in the stage its iteration falls in, counting on from it.
+    const resume = msg.resumeFrom;
+    const from = resume
+      ? { stage: resume.stage, iteration: resume.iteration }
+      : init && msg.startIteration
+        ? { iteration: msg.startIteration, image: init }
+        : undefined;
     try {
       run = new StagedRun(weights, content, styles, msg.settings, msg.maxIterations, from);
-      if (init && !from) run.setImage(init);
+      // Same image and (Adam) optimiser state as the old worker had at that iteration.
+      if (resume) run.restore(resume);
+      else if (init && !from) run.setImage(init);
     } finally {
       content.dispose();
       tf.dispose(styles);
@@ -389,6 +461,7 @@ export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<
     first.dispose();
     lastGood = { height: h, width: w, rgb, iteration: run.iteration, stage: run.stage };
     draw(lastGood);
+    await saveEngineState(run);
   } catch (e) {
     await disposeRun();
     const message = isOutOfMemoryError(e)
@@ -510,17 +583,50 @@ export async function download(requestId: number, stageEnd = false): Promise<voi
   }
 }
 
-/** What a rebuilt run needs after a fault: the inputs, settings and last good image, CPU-side. */
+/**
+ * Takes the run's state at lastGood and sends the page its copy (without L-BFGS' pairs: up to 20
+ * image-sized arrays per iteration would be too much to copy). Raced against a lost context, on
+ * which the read never settles; false when the context was lost.
+ */
+async function saveEngineState(r: StagedRun): Promise<boolean> {
+  const watch = whenContextLost();
+  let cp: StagedCheckpoint | 'lost';
+  try {
+    cp = await Promise.race([r.checkpoint(), watch.lost]);
+  } catch {
+    // The run goes on without one: recovery would resume from the image alone.
+    engineState = null;
+    return true;
+  } finally {
+    watch.cancel();
+  }
+  // Read on a lost context the arrays may be zeros: keep none.
+  engineState = cp === 'lost' || contextLost() ? null : cp;
+  if (!engineState) return false;
+  const opt = engineState.run.optimizer;
+  const forPage: StagedCheckpoint =
+    opt.kind === 'lbfgs'
+      ? { ...engineState, run: { ...engineState.run, optimizer: { ...opt, pairs: [] } } }
+      : engineState;
+  post({ type: 'checkpoint', checkpoint: forPage });
+  return true;
+}
+
+/** What a rebuilt run needs after a fault: the inputs, settings and last good state, CPU-side. */
 export interface RunCheckpoint {
   settings: StyleSettings;
   inputs: { content: PixelImage; styles: PixelImage[] };
   good: GoodImage;
   maxIterations: number;
+  /** Stage, image, iteration and optimiser state in the engine's terms (null: none at good). */
+  state: StagedCheckpoint | null;
 }
 
 export function checkpoint(): RunCheckpoint | null {
   if (!runSettings || !runInputs || !lastGood) return null;
-  return { settings: runSettings, inputs: runInputs, good: lastGood, maxIterations };
+  // A state taken at another iteration than the last good image's is of no use.
+  const state = engineState?.iteration === lastGood.iteration ? engineState : null;
+  return { settings: runSettings, inputs: runInputs, good: lastGood, maxIterations, state };
 }
 
 /** Forgets a run whose tensors died with their backend (freeing them may throw: ignored). */
@@ -547,12 +653,16 @@ export function rebuildRun(cp: RunCheckpoint): void {
       iteration: cp.good.iteration,
       image,
     });
+    // Image, iteration and optimiser state (Adam's moments, L-BFGS' pairs) as they were.
+    if (cp.state) run.restore(cp.state);
   } finally {
     content.dispose();
     tf.dispose(styles);
     image.dispose();
   }
   iterBase = 0;
+  // The new context compiles its shaders again: the next step's length is unknown.
+  avgStepMs = 0;
   draw(cp.good);
 }
 

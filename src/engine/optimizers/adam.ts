@@ -4,6 +4,7 @@
  * withheld when the loss or gradient is not finite.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readHolding } from '../heldReads';
 import {
   allFinite,
   type Box,
@@ -47,7 +48,7 @@ export class Adam implements PixelOptimizer {
     const ev = objective(x);
     try {
       const check = tf.tidy(() => tf.concat([ev.report, tf.sum(tf.abs(ev.grad)).reshape([1])]));
-      const read = (await check.data()) as Float32Array;
+      const read = await readHolding(check, ev.loss, ev.grad, ev.report);
       check.dispose();
       const report = read.slice(0, read.length - 1);
       if (!allFinite(read)) return { next: null, report, evaluations: 1 };
@@ -86,9 +87,12 @@ export class Adam implements PixelOptimizer {
     }
   }
 
-  saveState(): OptimizerState {
-    const read = (t: tf.Tensor | null) => (t ? new Float32Array(t.dataSync()) : null);
-    return { kind: 'adam', t: this.t, m: read(this.m), v: read(this.v) };
+  /** Reads m and v themselves: the caller does not step until this resolves (see run.checkpoint). */
+  async saveState(): Promise<OptimizerState> {
+    const read = async (x: tf.Tensor | null) =>
+      x ? new Float32Array((await x.data()) as Float32Array) : null;
+    const [t, m, v] = [this.t, this.m, this.v];
+    return { kind: 'adam', t, m: await read(m), v: await read(v) };
   }
 
   loadState(state: OptimizerState, shape: readonly number[]): void {

@@ -13,6 +13,7 @@
  * costs one more (the loss and gradient at the starting point).
  */
 import * as tf from '@tensorflow/tfjs';
+import { readHolding } from '../heldReads';
 import {
   allFinite,
   type Box,
@@ -88,7 +89,7 @@ export class Lbfgs implements PixelOptimizer {
       const ev = objective(x);
       evaluations++;
       const check = tf.tidy(() => tf.concat([ev.report, tf.sum(tf.abs(ev.grad)).reshape([1])]));
-      const read = (await check.data()) as Float32Array;
+      const read = await readHolding(check, ev.loss, ev.grad, ev.report);
       check.dispose();
       ev.loss.dispose();
       ev.report.dispose();
@@ -127,7 +128,7 @@ export class Lbfgs implements PixelOptimizer {
             tf.sum(tf.abs(ev.grad)).reshape([1]),
           ]);
         });
-        const read = (await packed.data()) as Float32Array;
+        const read = await readHolding(packed, xNew, d, ev.loss, ev.grad, ev.report);
         packed.dispose();
         ev.loss.dispose();
         ev.report.dispose();
@@ -229,16 +230,22 @@ export class Lbfgs implements PixelOptimizer {
    * The curvature pairs and scale: enough to continue with the same directions. The cached loss
    * and gradient are left out; the first step after loading evaluates them again (same numbers).
    */
-  saveState(): OptimizerState {
-    const pairs = this.history.map((p) => {
+  async saveState(): Promise<OptimizerState> {
+    const history = [...this.history];
+    const gamma = this.gamma;
+    const pairs: { s: Float32Array; y: Float32Array; rho: number }[] = [];
+    for (const p of history) {
       let cpu = this.saved.get(p);
       if (!cpu) {
-        cpu = { s: new Float32Array(p.s.dataSync()), y: new Float32Array(p.y.dataSync()) };
+        // A pair is only disposed by a later step or a reset, which the caller does not run
+        // while this read is pending (the run loop awaits it between steps).
+        const [s, y] = await Promise.all([p.s.data(), p.y.data()]);
+        cpu = { s: new Float32Array(s as Float32Array), y: new Float32Array(y as Float32Array) };
         this.saved.set(p, cpu);
       }
-      return { ...cpu, rho: p.rho };
-    });
-    return { kind: 'lbfgs', gamma: this.gamma, pairs };
+      pairs.push({ ...cpu, rho: p.rho });
+    }
+    return { kind: 'lbfgs', gamma, pairs };
   }
 
   loadState(state: OptimizerState, shape: readonly number[]): void {

@@ -51,8 +51,12 @@ export interface PixelOptimizer {
   reset(): void;
   /** The objective's weights or layers changed: drop whatever state assumed the old one. */
   objectiveChanged(): void;
-  /** A CPU copy of the state (reads back only what changed since the last copy where it can). */
-  saveState(): OptimizerState;
+  /**
+   * A CPU copy of the state (reads back only what changed since the last copy where it can).
+   * Async: WebGPU has no synchronous read, and an async one does not stall a GPU pipeline. It
+   * reads the optimiser's own tensors: do not step until it resolves.
+   */
+  saveState(): Promise<OptimizerState>;
   /** Replaces the state with a saved one for points shaped `shape` (throws on another kind). */
   loadState(state: OptimizerState, shape: readonly number[]): void;
   /** Step size, read at every step, so a change applies at the next one. */
