@@ -172,3 +172,34 @@ export async function textContrast(target: Locator): Promise<number> {
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
   });
 }
+
+/** The worker's tf.memory(), through the page's debug hook (`?debug`). */
+export interface MemoryReport {
+  backend: string;
+  numTensors: number;
+  numBytes: number;
+  numBytesInGPU: number | null;
+}
+
+export function workerMemory(page: Page): Promise<MemoryReport> {
+  return page.evaluate(() =>
+    (
+      window as unknown as { __styleDebug: { memory(): Promise<MemoryReport> } }
+    ).__styleDebug.memory(),
+  );
+}
+
+/**
+ * tf.memory() once the worker is at rest: equal in two reads half a second apart. Right after a
+ * run stops, the page's snapshot of it may still be encoding (one image tensor for a moment).
+ */
+export async function settledWorkerMemory(page: Page): Promise<MemoryReport> {
+  let last = await workerMemory(page);
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(500);
+    const now = await workerMemory(page);
+    if (JSON.stringify(now) === JSON.stringify(last)) return now;
+    last = now;
+  }
+  throw new Error(`worker memory did not settle: last ${JSON.stringify(last)}`);
+}

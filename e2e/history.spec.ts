@@ -6,20 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import { PNG } from 'pngjs';
-import { dropFile, prepareDemoRun, readValue, startRun } from './helpers';
-
-interface MemoryReport {
-  numTensors: number;
-  numBytes: number;
-}
-
-function workerMemory(page: Page): Promise<MemoryReport> {
-  return page.evaluate(() =>
-    (
-      window as unknown as { __styleDebug: { memory(): Promise<MemoryReport> } }
-    ).__styleDebug.memory(),
-  );
-}
+import { dropFile, prepareDemoRun, readValue, startRun, workerMemory } from './helpers';
 
 const size = (page: Page) => page.getByTestId('history-size');
 const count = async (page: Page) => Number(await size(page).getAttribute('data-count'));

@@ -15,7 +15,9 @@ import {
   readValue,
   recordLongTasks,
   waitForIteration,
+  settledWorkerMemory,
   startRun,
+  workerMemory,
 } from './helpers';
 import {
   bigTwoColourPng,
@@ -323,21 +325,6 @@ test('a 12000×9000 image is scaled down while decoding, without freezing the pa
   expect(maxTask).toBeLessThan(1000);
 });
 
-interface MemoryReport {
-  backend: string;
-  numTensors: number;
-  numBytes: number;
-  numBytesInGPU: number | null;
-}
-
-function workerMemory(page: Page): Promise<MemoryReport> {
-  return page.evaluate(() =>
-    (
-      window as unknown as { __styleDebug: { memory(): Promise<MemoryReport> } }
-    ).__styleDebug.memory(),
-  );
-}
-
 /** Content and style fixtures, shallow layers (depth is not what these tests are about), demo weights. */
 async function shallowDemoSetup(page: Page, iterations: number): Promise<void> {
   await dropFiles(page, page.getByTestId('dropzone-content'), [fixture('content.png')]);
@@ -493,57 +480,52 @@ for (const [backend, cycles] of [
   ['auto', 50],
   ['webgl', 10],
 ] as const) {
-  // FIXME (open in #9): on webgl a Stop in the cycles of the final main of stop 8 left the run
-  // 'running' for 60 s (wasm passes all 50 cycles); to be found, not hidden.
-  const cyclesTest = backend === 'webgl' ? test.fixme : test;
-  cyclesTest(
-    `${cycles} start/stop cycles on ${backend} with slider drags: no error, memory back to baseline`,
-    async ({ page }, info) => {
-      test.setTimeout(300_000);
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto('/?debug');
-      await page.getByLabel('Backend').selectOption(backend);
-      await shallowDemoSetup(page, 1000);
-      const stop = page.getByRole('button', { name: 'Stop' });
+  test(`${cycles} start/stop cycles on ${backend} with slider drags: no error, memory back to baseline`, async ({
+    page,
+  }, info) => {
+    test.setTimeout(300_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto('/?debug');
+    await page.getByLabel('Backend').selectOption(backend);
+    await shallowDemoSetup(page, 1000);
+    const stop = page.getByRole('button', { name: 'Stop' });
 
-      // Baseline: weights plus one stopped run (a stopped run keeps its image for download).
+    // Baseline: weights plus one stopped run (a stopped run keeps its image for download).
+    await startRun(page);
+    await waitForIteration(page, 1);
+    await stop.click();
+    await expect(runState(page)).toHaveText('stopped');
+    const baseline = await settledWorkerMemory(page);
+
+    const beta = page.getByLabel('Style weight β', { exact: true });
+    const t0 = Date.now();
+    // The last cycle is the baseline's twin (one step, then stop): a run stopped before its first
+    // step has not made Adam's two moment tensors yet, which is no leak but would differ.
+    for (let cycle = 0; cycle < cycles - 1; cycle++) {
       await startRun(page);
-      await waitForIteration(page, 1);
-      await stop.click();
-      await expect(runState(page)).toHaveText('stopped');
-      const baseline = await workerMemory(page);
-
-      const beta = page.getByLabel('Style weight β', { exact: true });
-      const t0 = Date.now();
-      // The last cycle is the baseline's twin (one step, then stop): a run stopped before its first
-      // step has not made Adam's two moment tensors yet, which is no leak but would differ.
-      for (let cycle = 0; cycle < cycles - 1; cycle++) {
-        await startRun(page);
-        if (cycle % 5 === 0) {
-          // Every fifth cycle runs a step and drags a slider fast while it runs.
-          await waitForIteration(page, 1);
-          await beta.focus();
-          for (let k = 0; k < 15; k++)
-            await page.keyboard.press(k % 2 ? 'ArrowLeft' : 'ArrowRight');
-        }
-        await expect(stop).toBeEnabled();
-        await stop.click();
-        await expect(runState(page)).toHaveText('stopped');
+      if (cycle % 5 === 0) {
+        // Every fifth cycle runs a step and drags a slider fast while it runs.
+        await waitForIteration(page, 1);
+        await beta.focus();
+        for (let k = 0; k < 15; k++) await page.keyboard.press(k % 2 ? 'ArrowLeft' : 'ArrowRight');
       }
-      await startRun(page);
-      await waitForIteration(page, 1);
+      await expect(stop).toBeEnabled();
       await stop.click();
       await expect(runState(page)).toHaveText('stopped');
-      const after = await workerMemory(page);
-      const report = `baseline ${JSON.stringify(baseline)}; after ${cycles} cycles ${JSON.stringify(after)}; ${((Date.now() - t0) / 1000).toFixed(0)} s`;
-      info.annotations.push({ type: 'tf.memory()', description: report });
-      console.log(`stress (${backend}): ${report}`);
-      expect(after.numTensors).toBe(baseline.numTensors);
-      expect(after.numBytes).toBe(baseline.numBytes);
-      if (baseline.numBytesInGPU !== null) expect(after.numBytesInGPU).toBe(baseline.numBytesInGPU);
-      await expect(errorLine(page)).toHaveCount(0);
-      expect(errors).toEqual([]);
-    },
-  );
+    }
+    await startRun(page);
+    await waitForIteration(page, 1);
+    await stop.click();
+    await expect(runState(page)).toHaveText('stopped');
+    const after = await settledWorkerMemory(page);
+    const report = `baseline ${JSON.stringify(baseline)}; after ${cycles} cycles ${JSON.stringify(after)}; ${((Date.now() - t0) / 1000).toFixed(0)} s`;
+    info.annotations.push({ type: 'tf.memory()', description: report });
+    console.log(`stress (${backend}): ${report}`);
+    expect(after.numTensors).toBe(baseline.numTensors);
+    expect(after.numBytes).toBe(baseline.numBytes);
+    if (baseline.numBytesInGPU !== null) expect(after.numBytesInGPU).toBe(baseline.numBytesInGPU);
+    await expect(errorLine(page)).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
 }

@@ -415,7 +415,16 @@ export function startLoop(message?: string): void {
   void loop(runToken);
 }
 
-export async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+export async function start(
+  msg: Extract<ToWorker, { type: 'start' }>,
+  ticket = startTicket(),
+): Promise<void> {
+  if (ticket !== stopsReceived) {
+    // Stopped before it began: the run before it (if any) stays as it is, and the page, which
+    // showed 'starting', hears the real state.
+    setState(state);
+    return;
+  }
   await disposeRun();
   const weights = shared.weights;
   if (!weights) {
@@ -524,7 +533,20 @@ export function resume(): void {
   }
 }
 
+/**
+ * Counts Stops. A Start waits in the worker's job queue (behind a download, say) while the page
+ * already shows it as starting; a Stop that arrives meanwhile must cancel it, not be ignored
+ * because nothing runs yet. The router notes this count when a Start arrives (startTicket).
+ */
+let stopsReceived = 0;
+
+/** What a Start message carries to start(): a Stop received after it cancels it. */
+export function startTicket(): number {
+  return stopsReceived;
+}
+
 export function stop(): void {
+  stopsReceived++;
   if (state !== 'running' && state !== 'paused' && state !== 'starting') return;
   // A Pause still waiting for its step (state already 'paused') is overtaken by the Stop.
   if (stepping && (state === 'running' || deferredState === 'paused')) {

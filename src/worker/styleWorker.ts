@@ -24,6 +24,7 @@ import {
   showResult,
   settle,
   start,
+  startTicket,
   stop,
 } from './runLoop';
 import { calibrateBackends, loadWeightsRequest, setBackend } from './weightsJobs';
@@ -74,9 +75,11 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'loadWeights':
       enqueue(() => loadWeightsRequest(msg));
       break;
-    case 'start':
-      enqueue(() => start(msg));
+    case 'start': {
+      const ticket = startTicket();
+      enqueue(() => start(msg, ticket));
       break;
+    }
     case 'showResult':
       enqueue(() => showResult(msg));
       break;
