@@ -203,3 +203,10 @@ export async function settledWorkerMemory(page: Page): Promise<MemoryReport> {
   }
   throw new Error(`worker memory did not settle: last ${JSON.stringify(last)}`);
 }
+
+/** Clicks "Download PNG" and reads the file the page saved. */
+export async function downloadPng(page: Page): Promise<PNG> {
+  const event = page.waitForEvent('download');
+  await page.getByRole('button', { name: /Download PNG/ }).click();
+  return PNG.sync.read(readFileSync(await (await event).path()));
+}
