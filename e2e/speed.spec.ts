@@ -80,7 +80,7 @@ test('Stop while "Pausing…" wins on webgl: the run ends stopped, not paused', 
   await page.getByLabel('Backend').selectOption('webgl');
   await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
   await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  await prepareDemoRun(page, { longSide: 64, iterations: 50 });
+  await prepareDemoRun(page, { longSide: 128, iterations: 50 });
   await page.getByLabel('Coarse to fine (stages doubling up to the output size)').uncheck();
   await startRun(page);
   await waitForIteration(page, 1, 240_000);

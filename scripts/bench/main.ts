@@ -238,7 +238,10 @@ if (!opts.skipBrowser) {
         rounds: opts.browserRounds,
         // Both conv-gradient modes on every backend (the table in src/worker/backend.ts comes
         // from these); the old Gram and the matMul where the acceptance ratios are read (wasm).
+        // The new gradient is asked for by name: webgl and webgpu ship tfjs' own (INPUT_GRADIENT),
+        // and comparing the shipped mode with 'tfjs' there would time tfjs' gradient twice.
         extras: {
+          inputGradient: 'forward-conv',
           compareWith: 'tfjs',
           gram: backend === 'wasm',
           matMulSize: backend === 'wasm' ? opts.matMulSize : 0,

@@ -201,8 +201,8 @@ export function markdown(r: BenchReport): string {
   if (measured.length) {
     out.push('## C. New engine against the old one (same run, same rounds)', '');
     out.push(
-      'new = the engine as shipped (conv input gradient as a forward conv with flipped kernels, Gram ' +
-        "without transposed matMuls). tfjs gradient = the same step with tfjs' Conv2DBackpropInput " +
+      'new = the new engine (conv input gradient as a forward conv with flipped kernels, Gram ' +
+        "without transposed matMuls; what wasm ships, measured so on every backend). tfjs gradient = the same step with tfjs' Conv2DBackpropInput " +
         "(mode 'tfjs'). old engine = that step plus the old Gram's extra cost (transposeA matMul; " +
         "old − new Gram with gradient at the style layers' shapes, timed in the same rounds; – where " +
         'not timed).',

@@ -107,22 +107,22 @@ export function activeThreads(): number {
 }
 
 /**
- * The conv input gradient each backend runs fastest, from one `npm run bench` (2026-11-28, 2 shared
- * cores under a load average of ~25, SwiftShader for the GPU backends; full step in each mode, same
- * rounds, bench-results/latest.md section E):
- * - wasm: forward-conv. Worker (2 threads) at 128 px: 9.7 s against 47.5 s with tfjs'
- *   Conv2DBackpropInput (a plain single-threaded loop there); Node at 128 px: 10.3 s against 48.8 s.
- * - webgl: tfjs. At 64 px: 35.0 s against 47.0 s with forward-conv (and 3.7 s against 7.1 s at
- *   32 px in a trial run). Noisy: the same run's forward-conv step with the preview took 22.6 s;
- *   a hardware GPU may rank them otherwise, so re-measure there.
- * - webgpu: tfjs. At 32 px on SwiftShader's WebGPU adapter: 35.5 s against 46.3 s.
+ * The conv input gradient each backend runs fastest, from `npm run bench` on 2 cores without a GPU
+ * (SwiftShader for the GPU backends), full step in each mode, same rounds (section E of
+ * bench-results/latest.md, gpu-modes/ and gpu-modes-webgl/):
+ * - wasm: forward-conv. Worker (2 threads, quiet machine): 0.76 s against 5.07 s at 128 px with
+ *   tfjs' Conv2DBackpropInput (a plain single-threaded loop there), 2.9 s against 23.8 s at 256 px.
+ * - webgl: forward-conv. At 64 px, 3 rounds: 4.8 s against 7.2 s (1.51x; 1.82x in a 1-round run).
+ *   Earlier runs on a machine under a load of ~25 had ranked them the other way; a hardware GPU
+ *   may too, so re-measure there.
+ * - webgpu: tfjs. At 64 px on SwiftShader's WebGPU adapter, 1 round: 10.0 s against 19.0 s.
  * - cpu: forward-conv, not measured (the app reaches cpu only as a last resort); tfjs' cpu
  *   kernels for both are plain loops of the same size.
  */
 const INPUT_GRADIENT: Record<BackendName, 'forward-conv' | 'tfjs'> = {
   wasm: 'forward-conv',
   cpu: 'forward-conv',
-  webgl: 'tfjs',
+  webgl: 'forward-conv',
   webgpu: 'tfjs',
 };
 
