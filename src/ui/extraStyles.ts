@@ -1,5 +1,6 @@
 /** Adds styles 2 to MAX_STYLES (dropped or picked files) through the same intake as the others. */
 import { ImageIntakeError, intakeImage } from './imageIntake';
+import { pickedImage } from './pickImage';
 import { useStore } from './store';
 import { MAX_STYLES } from '../worker/protocol';
 
@@ -12,18 +13,7 @@ export async function pickExtraStyles(files: readonly File[]): Promise<void> {
     const name = file.name || 'pasted-style';
     try {
       const img = await intakeImage(file);
-      useStore.getState().addExtraStyle({
-        name,
-        bitmap: img.bitmap,
-        width: img.width,
-        height: img.height,
-        originalWidth: img.originalWidth,
-        originalHeight: img.originalHeight,
-        url: img.thumbUrl,
-        notes: img.notes,
-        fileBytes: file.size,
-        source: file,
-      });
+      useStore.getState().addExtraStyle(pickedImage(name, file, img));
       useStore.getState().setError(null);
     } catch (e) {
       const what = e instanceof ImageIntakeError ? e.message : `could not be read: ${String(e)}`;

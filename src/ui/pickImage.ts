@@ -1,9 +1,25 @@
 /** Puts files (dropped, picked, pasted or fetched samples) into the image slots through intake. */
-import { ImageIntakeError, intakeImage } from './imageIntake';
-import { useStore, type ImageSlot } from './store';
+import { ImageIntakeError, intakeImage, type IntakeImage } from './imageIntake';
+import { useStore, type ImageSlot, type PickedImage } from './store';
 import { offerSettingsFrom } from './history/restore';
 
 const SLOT_LABEL: Record<ImageSlot, string> = { content: 'Content', style: 'Style' };
+
+/** What a slot holds: the decoded image, its thumbnail and the file it came from (kept for reloads). */
+export function pickedImage(name: string, source: Blob, img: IntakeImage): PickedImage {
+  return {
+    name,
+    bitmap: img.bitmap,
+    width: img.width,
+    height: img.height,
+    originalWidth: img.originalWidth,
+    originalHeight: img.originalHeight,
+    url: img.thumbUrl,
+    notes: img.notes,
+    fileBytes: source.size,
+    source,
+  };
+}
 
 function otherSlot(slot: ImageSlot): ImageSlot {
   return slot === 'content' ? 'style' : 'content';
@@ -18,18 +34,7 @@ export async function pickImage(slot: ImageSlot, file: File): Promise<boolean> {
   try {
     const img = await intakeImage(file);
     const st = useStore.getState();
-    st.setImage(slot, {
-      name,
-      bitmap: img.bitmap,
-      width: img.width,
-      height: img.height,
-      originalWidth: img.originalWidth,
-      originalHeight: img.originalHeight,
-      url: img.thumbUrl,
-      notes: img.notes,
-      fileBytes: file.size,
-      source: file,
-    });
+    st.setImage(slot, pickedImage(name, file, img));
     st.setError(null);
     const other = useStore.getState()[otherSlot(slot)];
     if (

@@ -6,6 +6,7 @@
  */
 import { create } from 'zustand';
 import { intakeImage } from '../imageIntake';
+import { pickedImage } from '../pickImage';
 import { useStore, type AppState, type PickedImage } from '../store';
 import { initHistory, useHistory } from '../history/history';
 import { workerClient } from '../workerClient';
@@ -56,19 +57,7 @@ function onStore(s: AppState, prev: AppState): void {
 }
 
 async function reopen(rec: StoredImage): Promise<PickedImage> {
-  const img = await intakeImage(rec.source);
-  return {
-    name: rec.name,
-    bitmap: img.bitmap,
-    width: img.width,
-    height: img.height,
-    originalWidth: img.originalWidth,
-    originalHeight: img.originalHeight,
-    url: img.thumbUrl,
-    notes: img.notes,
-    fileBytes: rec.source.size,
-    source: rec.source,
-  };
+  return pickedImage(rec.name, rec.source, await intakeImage(rec.source));
 }
 
 function release(img: PickedImage): void {
