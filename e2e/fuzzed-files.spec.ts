@@ -122,7 +122,8 @@ test('20 fuzzed images and .h5 files each get a message; the page stays usable',
   await expect(page.getByTestId('size-style')).toContainText('style.png · 48×40 px');
   await page.getByLabel('Output long side (px)').fill('64');
   await page.getByLabel('Output long side (px)').press('Enter');
-  await page.getByLabel('Iterations').fill('3');
+  // Enough iterations that the run is still going when Stop is clicked.
+  await page.getByLabel('Iterations').fill('1000');
   await page.getByLabel('Iterations').press('Enter');
   await useDemoWeights(page);
   await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });

@@ -240,6 +240,10 @@ test('a visitor who never opened Advanced sees the basic settings; Advanced unfo
   await expect(page.getByLabel('Iterations')).toBeVisible();
   await page.getByText('Advanced settings', { exact: true }).click();
   await expect(page.getByLabel('Iterations')).toBeHidden();
+  // The fold is saved from its toggle event, which comes a task after the click.
+  await expect
+    .poll(() => page.evaluate((k) => localStorage.getItem(k), ADVANCED_FOLD_KEY))
+    .not.toBe('on');
   await page.reload();
   await expect(page.getByLabel('Iterations')).toBeHidden();
 });
