@@ -57,6 +57,28 @@ export function colouredFraction(png: PNG): number {
   return coloured / (png.data.length / 4);
 }
 
+/**
+ * The output's own pixels read back from a screenshot of the canvas shown as exact pixels: the
+ * centre of each output pixel's square. Two screenshots of one image can differ by a row when the
+ * page lays out at a fractional offset; these samples do not.
+ */
+export function outputPixels(shot: PNG, width: number, height: number): PNG {
+  const out = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    const sy = Math.floor(((y + 0.5) / height) * shot.height);
+    for (let x = 0; x < width; x++) {
+      const sx = Math.floor(((x + 0.5) / width) * shot.width);
+      shot.data.copy(
+        out.data,
+        (y * width + x) * 4,
+        (sy * shot.width + sx) * 4,
+        (sy * shot.width + sx) * 4 + 4,
+      );
+    }
+  }
+  return out;
+}
+
 /** Mean absolute difference per channel (0..255) of two same-size screenshots. */
 export function meanAbsDiff(a: PNG, b: PNG): number {
   expect([a.width, a.height]).toEqual([b.width, b.height]);
