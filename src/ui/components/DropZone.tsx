@@ -1,5 +1,6 @@
-import { useId, useRef, useState, type DragEvent } from 'react';
+import { useId, useRef } from 'react';
 import type { ImageSlot, PickedImage } from '../store';
+import { useFileDrop } from '../useFileDrop';
 
 export interface DropZoneProps {
   slot: ImageSlot;
@@ -12,16 +13,8 @@ export interface DropZoneProps {
 /** One image input: drop a file on it, pick one with the button, or paste while it has focus. */
 export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
+  const { over, handlers } = useFileDrop(onFiles);
   const hintId = useId();
-
-  const accept = (e: DragEvent) => {
-    if (Array.from(e.dataTransfer.types).includes('Files')) {
-      e.preventDefault();
-      e.dataTransfer.dropEffect = 'copy';
-      setOver(true);
-    }
-  };
 
   return (
     <section
@@ -38,15 +31,7 @@ export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
           input.current?.click();
         }
       }}
-      onDragEnter={accept}
-      onDragOver={accept}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const files = Array.from(e.dataTransfer.files);
-        if (files.length > 0) onFiles(files);
-      }}
+      {...handlers}
     >
       <h2>{title}</h2>
       {image ? (

@@ -1,9 +1,10 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { MAX_STYLES } from '../../worker/protocol';
 import { blendFor, isRunActive, useStore } from '../store';
 import { pickExtraStyles } from '../extraStyles';
 import { SliderField } from './SliderField';
+import { useFileDrop } from '../useFileDrop';
 
 /**
  * Styles 2 to 4 and the blend weights of all styles (neural-style's -style_blend_weights). The
@@ -22,30 +23,17 @@ export function StyleBlend() {
     })),
   );
   const input = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
   const active = isRunActive(s.runState);
   const styles = [s.first, ...s.extras];
   const blend = blendFor(styles.length, s.blend);
   const full = s.extras.length >= MAX_STYLES - 1;
-  const accept = (e: DragEvent) => {
-    if (!active && !full && Array.from(e.dataTransfer.types).includes('Files')) {
-      e.preventDefault();
-      setOver(true);
-    }
-  };
+  const { over, handlers } = useFileDrop((files) => void pickExtraStyles(files), !active && !full);
   return (
     <section
       className={`style-blend dropzone${over ? ' dropzone-over' : ''}`}
       aria-label="More styles"
       data-testid="style-blend"
-      onDragEnter={accept}
-      onDragOver={accept}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        if (!active && !full) void pickExtraStyles(Array.from(e.dataTransfer.files));
-      }}
+      {...handlers}
     >
       <h2>More styles</h2>
       <p className="hint">

@@ -1,5 +1,6 @@
 /** The image pool of the search: the page's images and any number of images added here. */
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState } from 'react';
+import { useFileDrop } from '../useFileDrop';
 import { useStore } from '../store';
 import { addFiles } from './pool';
 import { MAX_WORKING_SIZE, MIN_WORKING_SIZE, useExplorer } from './explorerStore';
@@ -11,15 +12,8 @@ export function PoolPanel() {
   const ex = useExplorer();
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
-  const [over, setOver] = useState(false);
+  const { over, handlers } = useFileDrop((dropped) => void addFiles(dropped));
   const [sizeText, setSizeText] = useState(String(ex.workingSize));
-
-  const accept = (e: DragEvent) => {
-    if (Array.from(e.dataTransfer.types).includes('Files')) {
-      e.preventDefault();
-      setOver(true);
-    }
-  };
 
   const pageImages = [
     { key: 'content' as const, label: 'Content', name: content?.name, url: content?.url },
@@ -38,15 +32,7 @@ export function PoolPanel() {
       className={`explorer-panel pool${over ? ' dropzone-over' : ''}`}
       aria-labelledby="pool-title"
       data-testid="explorer-pool"
-      onDragEnter={accept}
-      onDragOver={accept}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const dropped = Array.from(e.dataTransfer.files);
-        if (dropped.length > 0) void addFiles(dropped);
-      }}
+      {...handlers}
     >
       <h3 id="pool-title">
         Image pool <span data-testid="pool-count">({count} images)</span>
