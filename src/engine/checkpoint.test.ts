@@ -4,34 +4,24 @@
  * curvature pairs included.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeWeights, type Vgg16Weights } from '../model/weights';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StyleTransferRun, type RunCheckpoint } from './run';
 import { StagedRun } from './stages';
 import type { OptimizerName } from './settings';
-import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
+import { patternPair, useCpuInputs } from './testFixture';
+import { patternImage, SHALLOW_SETTINGS } from './testing';
 
 const SIZE = 16;
 const CHECKPOINT_AT = 3;
 const STEPS = 7;
 
-let weights: Vgg16Weights;
-let content: tf.Tensor3D;
-let style: tf.Tensor3D;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  weights = randomWeights('block2_conv2');
-  content = patternImage(SIZE, 'content');
-  style = patternImage(SIZE, 'style');
-});
-afterAll(async () => {
-  tf.dispose([content, style]);
-  disposeWeights(weights);
-});
+const inputs = useCpuInputs('block2_conv2', () => patternPair(SIZE));
 
 const newRun = (optimizer: OptimizerName) =>
-  new StyleTransferRun(weights, content, style, { ...SHALLOW_SETTINGS, optimizer });
+  new StyleTransferRun(inputs.weights, inputs.content, inputs.style, {
+    ...SHALLOW_SETTINGS,
+    optimizer,
+  });
 
 /** J reported by each step from the run's current iteration up to STEPS. */
 async function stepToEnd(run: StyleTransferRun): Promise<number[]> {
@@ -103,6 +93,7 @@ it('a checkpoint of one optimiser does not load into another: it starts fresh an
 
 it('a coarse-to-fine run rebuilt in its stage (as the worker does) goes on into the next stage with the same J', async () => {
   // 32 x 64 with coarse to fine: stages of 16 x 32 and 32 x 64; a budget of 6 gives them 4 and 2.
+  const { weights, style } = inputs;
   const wide = patternImage(32, 'content', 64);
   const tensorsBefore = tf.memory().numTensors;
   const staged = (from?: { stage: number; iteration: number }) =>

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeWeights, type Vgg16Weights } from '../model/weights';
+import { describe, expect, it } from 'vitest';
 import {
   cholesky3,
   colourStats,
@@ -13,10 +12,8 @@ import {
   type Mat3,
 } from './colour';
 import { StyleTransferRun } from './run';
-import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
-
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
-  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+import { useCpuInputs } from './testFixture';
+import { maxAbsDiff, patternImage, SHALLOW_SETTINGS } from './testing';
 
 /** A photo-like content: muted colours (a warm cast), well inside 0..255. */
 function mutedContent(size: number): tf.Tensor3D {
@@ -96,26 +93,17 @@ describe('luminance only', () => {
 });
 
 describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
-  let weights: Vgg16Weights;
-  let content: tf.Tensor3D;
-  let style: tf.Tensor3D;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    weights = randomWeights('block2_conv2');
-    content = mutedContent(16);
-    style = vividStyle(16);
-  });
-  afterAll(async () => {
-    tf.dispose([content, style]);
-    disposeWeights(weights);
-  });
+  const inputs = useCpuInputs('block2_conv2', () => ({
+    content: mutedContent(16),
+    style: vividStyle(16),
+  }));
 
   /** I and Q of an image rounded to 8 bits, as the downloaded PNG holds it. */
   const chromaOf8Bit = (img: tf.Tensor3D) =>
     tf.tidy(() => tf.slice(rgbToYiq(tf.round(img) as tf.Tensor3D), [0, 0, 1], [-1, -1, 2]));
 
   async function runSteps(colourMode: 'none' | 'luminance', n: number): Promise<tf.Tensor3D> {
-    const run = new StyleTransferRun(weights, content, style, {
+    const run = new StyleTransferRun(inputs.weights, inputs.content, inputs.style, {
       ...SHALLOW_SETTINGS,
       colourMode,
       noiseRatio: 0.05,
@@ -131,12 +119,12 @@ describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
     const base = tf.memory().numTensors;
     const out = await runSteps('luminance', 4);
     const plain = await runSteps('none', 4);
-    const contentChroma = tf.tidy(() => tf.slice(rgbToYiq(content), [0, 0, 1], [-1, -1, 2]));
+    const contentChroma = tf.tidy(() => tf.slice(rgbToYiq(inputs.content), [0, 0, 1], [-1, -1, 2]));
     const [outChroma, plainChroma] = [chromaOf8Bit(out), chromaOf8Bit(plain)];
     // Rounding each of R, G, B by up to 0.5 moves I by up to 0.5 (0.596 + 0.274 + 0.321) ~ 0.6.
     expect(maxAbsDiff(outChroma, contentChroma)).toBeLessThan(0.6);
     // ... while the luminance did move, and a run without the mode takes the style's colours.
-    const [yOut, yContent] = [luminance(out), luminance(content)];
+    const [yOut, yContent] = [luminance(out), luminance(inputs.content)];
     expect(maxAbsDiff(yOut, yContent)).toBeGreaterThan(5);
     expect(maxAbsDiff(plainChroma, contentChroma)).toBeGreaterThan(5);
     tf.dispose([out, plain, contentChroma, outChroma, plainChroma, yOut, yContent]);
@@ -145,13 +133,15 @@ describe('colour modes in a run (16 px, shallow layers, random VGG16)', () => {
 
   it('colour matching mode starts from the recoloured style (init style) and frees what it made', async () => {
     const base = tf.memory().numTensors;
-    const run = new StyleTransferRun(weights, content, style, {
+    const run = new StyleTransferRun(inputs.weights, inputs.content, inputs.style, {
       ...SHALLOW_SETTINGS,
       colourMode: 'match',
       init: 'style',
     });
     const img = run.currentImage();
-    const expected = tf.tidy(() => tf.clipByValue(matchColours(style, content), 0, 255));
+    const expected = tf.tidy(() =>
+      tf.clipByValue(matchColours(inputs.style, inputs.content), 0, 255),
+    );
     expect(maxAbsDiff(img, expected)).toBeLessThan(1e-3);
     expect((await run.evaluate()).style).toBeLessThan(1e-6);
     (await run.step()).image.dispose();

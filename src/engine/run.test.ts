@@ -1,32 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeWeights, type Vgg16Weights } from '../model/weights';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StyleTransferRun, type LossBreakdown } from './run';
 import type { StyleSettings } from './settings';
-import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
+import { patternPair, useCpuInputs } from './testFixture';
+import { maxAbsDiff, patternImage, rel, SHALLOW_SETTINGS } from './testing';
 
 const SIZE = 16;
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
-  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
-let weights: Vgg16Weights;
-let content: tf.Tensor3D;
-let style: tf.Tensor3D;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  weights = randomWeights('block2_conv2');
-  content = patternImage(SIZE, 'content');
-  style = patternImage(SIZE, 'style');
-});
-afterAll(async () => {
-  tf.dispose([content, style]);
-  disposeWeights(weights);
-});
+const inputs = useCpuInputs('block2_conv2', () => patternPair(SIZE));
 
 function newRun(patch: Partial<StyleSettings> = {}): StyleTransferRun {
-  return new StyleTransferRun(weights, content, style, { ...SHALLOW_SETTINGS, ...patch });
+  return new StyleTransferRun(inputs.weights, inputs.content, inputs.style, {
+    ...SHALLOW_SETTINGS,
+    ...patch,
+  });
 }
 
 /** Steps n times, returning J of the final image and numTensors after every step. */
@@ -92,8 +79,8 @@ describe('StyleTransferRun', () => {
     expect(maxAbsDiff(imgs[0], imgs[1])).toBe(0);
     expect(maxAbsDiff(imgs[0], imgs[2])).toBeGreaterThan(10);
     // content + U(-0.2*255, 0.2*255), clipped.
-    expect(maxAbsDiff(imgs[0], content)).toBeLessThanOrEqual(0.2 * 255 + 1e-3);
-    expect(maxAbsDiff(imgs[0], content)).toBeGreaterThan(0.15 * 255);
+    expect(maxAbsDiff(imgs[0], inputs.content)).toBeLessThanOrEqual(0.2 * 255 + 1e-3);
+    expect(maxAbsDiff(imgs[0], inputs.content)).toBeGreaterThan(0.15 * 255);
     tf.dispose(imgs);
   });
 
@@ -102,8 +89,8 @@ describe('StyleTransferRun', () => {
     const fromStyle = newRun({ init: 'style' });
     const fromNoise = newRun({ init: 'noise', noiseRatio: 0.5 });
     const [c, s, n] = [fromContent, fromStyle, fromNoise].map((r) => r.currentImage());
-    expect(maxAbsDiff(c, content)).toBe(0);
-    expect(maxAbsDiff(s, style)).toBe(0);
+    expect(maxAbsDiff(c, inputs.content)).toBe(0);
+    expect(maxAbsDiff(s, inputs.style)).toBe(0);
     const [lo, hi, mean] = tf.tidy(() => [n.min(), n.max(), n.mean()].map((t) => t.dataSync()[0]));
     expect(lo).toBeGreaterThanOrEqual(127.5 - 0.5 * 255 - 1e-3);
     expect(hi).toBeLessThanOrEqual(127.5 + 0.5 * 255 + 1e-3);
@@ -213,9 +200,9 @@ describe('StyleTransferRun', () => {
     const r = await run.step();
     expect(r.updated).toBe(true);
     expect(r.evaluations).toBeGreaterThanOrEqual(2); // fresh L-BFGS: evaluate at x, then a trial
-    run.setImage(content);
+    run.setImage(inputs.content);
     const replaced = run.currentImage();
-    expect(maxAbsDiff(replaced, content)).toBe(0);
+    expect(maxAbsDiff(replaced, inputs.content)).toBe(0);
     expect((await run.evaluate()).content).toBe(0);
     expect(() => run.setImage(patternImage(8, 'content'))).toThrow(/8x8, the run is 16x16/);
     tf.dispose([before, same, replaced, r.image]);
@@ -242,9 +229,12 @@ describe('StyleTransferRun', () => {
   });
 
   it('accepts int32 images (as tf.browser.fromPixels makes) without keeping them', async () => {
-    const c32 = tf.cast(content, 'int32') as tf.Tensor3D;
-    const s32 = tf.cast(style, 'int32') as tf.Tensor3D;
-    const run = new StyleTransferRun(weights, c32, s32, { ...SHALLOW_SETTINGS, init: 'content' });
+    const c32 = tf.cast(inputs.content, 'int32') as tf.Tensor3D;
+    const s32 = tf.cast(inputs.style, 'int32') as tf.Tensor3D;
+    const run = new StyleTransferRun(inputs.weights, c32, s32, {
+      ...SHALLOW_SETTINGS,
+      init: 'content',
+    });
     tf.dispose([c32, s32]);
     const r = await run.step();
     expect(r.image.dtype).toBe('float32');
@@ -254,6 +244,7 @@ describe('StyleTransferRun', () => {
   });
 
   it('clear errors for mismatched images, missing weights and bad settings', async () => {
+    const { weights, content, style } = inputs;
     const small = patternImage(8, 'style');
     expect(() => new StyleTransferRun(weights, content, [style, small], SHALLOW_SETTINGS)).toThrow(
       /styleBlend has 1 weights for 2 style image/,
@@ -283,6 +274,6 @@ describe('StyleTransferRun', () => {
       run.dispose();
       expect(tf.memory().numTensors).toBe(base);
     }
-    expect(weights.block1_conv1!.kernel.isDisposed).toBe(false);
+    expect(inputs.weights.block1_conv1!.kernel.isDisposed).toBe(false);
   });
 });

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeWeights, type Vgg16Weights } from '../model/weights';
+import { describe, expect, it } from 'vitest';
 import { downscaleSmoothly, planStages, StagedRun, stageAt, stageLongSides } from './stages';
-import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
-
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
-  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+import type { StyleSettings } from './settings';
+import { useCpuInputs } from './testFixture';
+import { maxAbsDiff, patternImage, SHALLOW_SETTINGS } from './testing';
 
 describe('the stage plan', () => {
   it('doubles the long side from a small start up to the output, the first stage getting two shares', async () => {
@@ -66,25 +64,21 @@ const LIGHT = {
   ],
 };
 
+/** Where a StagedRun starts when it resumes. */
+type StagedRunFrom = ConstructorParameters<typeof StagedRun>[5];
+
 describe('StagedRun (64x32 output: 32x16 then 64x32, block-1 layers, random VGG16)', () => {
-  let weights: Vgg16Weights;
-  let content: tf.Tensor3D;
-  let style: tf.Tensor3D;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    weights = randomWeights('block1_conv2');
-    content = patternImage(32, 'content', 64);
-    style = patternImage(40, 'style');
-  });
-  afterAll(async () => {
-    tf.dispose([content, style]);
-    disposeWeights(weights);
-  });
+  const inputs = useCpuInputs('block1_conv2', () => ({
+    content: patternImage(32, 'content', 64),
+    style: patternImage(40, 'style'),
+  }));
+  const staged = (settings: StyleSettings, budget: number, from?: StagedRunFrom) =>
+    new StagedRun(inputs.weights, inputs.content, inputs.style, settings, budget, from);
 
   it('goes through its stages to the output size, each starting from the last one upsampled, without tensor growth', async () => {
     const base = tf.memory().numTensors;
     // A tiny learning rate: a step barely moves the image, so the upsampling shows.
-    const run = new StagedRun(weights, content, style, { ...LIGHT, learningRate: 1e-3 }, 4);
+    const run = staged({ ...LIGHT, learningRate: 1e-3 }, 4);
     expect(run.stages.map((s) => [s.height, s.width, s.iterations])).toEqual([
       [16, 32, 2],
       [32, 64, 2],
@@ -126,12 +120,12 @@ describe('StagedRun (64x32 output: 32x16 then 64x32, block-1 layers, random VGG1
   });
 
   it('single scale runs at the output size from the start; resuming in a later stage starts there', async () => {
-    const single = new StagedRun(weights, content, style, { ...LIGHT, multiscale: false }, 4);
+    const single = staged({ ...LIGHT, multiscale: false }, 4);
     expect(single.stage).toMatchObject({ index: 0, count: 1, height: 32, width: 64 });
     single.dispose();
     const img = patternImage(32, 'style', 64);
     const clipped = tf.clipByValue(img, 0, 255);
-    const resumed = new StagedRun(weights, content, style, LIGHT, 6, {
+    const resumed = staged(LIGHT, 6, {
       stage: 1,
       iteration: 5,
       image: img,
@@ -149,12 +143,12 @@ describe('StagedRun (64x32 output: 32x16 then 64x32, block-1 layers, random VGG1
     resumed.dispose();
     // A kept result names no stage: its iteration says which (4 + 2 iterations here).
     const kept = patternImage(32, 'style', 64);
-    const fromKept = new StagedRun(weights, content, style, LIGHT, 6, {
+    const fromKept = staged(LIGHT, 6, {
       iteration: 5,
       image: kept,
     });
     expect([fromKept.stage.index, fromKept.iteration]).toEqual([1, 5]);
-    const early = new StagedRun(weights, content, style, LIGHT, 6, { iteration: 3, image: kept });
+    const early = staged(LIGHT, 6, { iteration: 3, image: kept });
     expect([early.stage.index, early.stage.width]).toEqual([0, 32]);
     tf.dispose(kept);
     fromKept.dispose();

@@ -1,37 +1,23 @@
 /** Several styles with blend weights, and the style scale (16 px, shallow layers, random VGG16). */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeWeights, type Vgg16Weights } from '../model/weights';
+import { describe, expect, it } from 'vitest';
 import { activationDims, gramMatrix } from './costs';
 import { resizeToCover, toCaffe } from './preprocess';
 import { StyleTransferRun } from './run';
 import type { StyleSettings } from './settings';
 import { activationSize, StyleTargets, styleSizeFor } from './targets';
-import { patternImage, randomWeights, SHALLOW_SETTINGS } from './testing';
+import { useCpuInputs } from './testFixture';
+import { maxAbsDiff, patternImage, rel, SHALLOW_SETTINGS } from './testing';
 import { extractFeatures } from './vgg16';
 
 const SIZE = 16;
-const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
-  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
-let weights: Vgg16Weights;
-let content: tf.Tensor3D;
-let styleA: tf.Tensor3D;
-let styleB: tf.Tensor3D;
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  weights = randomWeights('block2_conv2');
-  content = patternImage(SIZE, 'content');
-  styleA = patternImage(SIZE, 'style');
+const inputs = useCpuInputs('block2_conv2', () => ({
+  content: patternImage(SIZE, 'content'),
+  styleA: patternImage(SIZE, 'style'),
   // Another style: the first one's colours turned and its pattern at another frequency.
-  styleB = tf.tidy(() => tf.reverse(patternImage(24, 'style', 20), 2)) as tf.Tensor3D;
-});
-afterAll(async () => {
-  tf.dispose([content, styleA, styleB]);
-  disposeWeights(weights);
-});
+  styleB: tf.tidy(() => tf.reverse(patternImage(24, 'style', 20), 2)) as tf.Tensor3D,
+}));
 
 const settings = (patch: Partial<StyleSettings> = {}): StyleSettings => ({
   ...SHALLOW_SETTINGS,
@@ -39,11 +25,20 @@ const settings = (patch: Partial<StyleSettings> = {}): StyleSettings => ({
   ...patch,
 });
 
+/** A run on the content with both styles. */
+const twoStyleRun = (patch: Partial<StyleSettings>) =>
+  new StyleTransferRun(
+    inputs.weights,
+    inputs.content,
+    [inputs.styleA, inputs.styleB],
+    settings(patch),
+  );
+
 /** Gram [nC, nC] of a layer for an image brought to the content's size, as plain numbers. */
 function gramOf(img: tf.Tensor3D, layer: 'block1_conv1' | 'block2_conv1'): Float64Array {
   const g = tf.tidy(() => {
     const fitted = resizeToCover(img, SIZE, SIZE);
-    return gramMatrix(extractFeatures(weights, toCaffe(fitted), [layer])[layer]);
+    return gramMatrix(extractFeatures(inputs.weights, toCaffe(fitted), [layer])[layer]);
   });
   const out = Float64Array.from(g.dataSync());
   g.dispose();
@@ -54,22 +49,17 @@ describe('several styles with blend weights', () => {
   it('J_style with a blend equals the formula computed by hand', async () => {
     const wA = 3;
     const wB = 1;
-    const run = new StyleTransferRun(
-      weights,
-      content,
-      [styleA, styleB],
-      settings({ styleBlend: [wA, wB] }),
-    );
+    const run = twoStyleRun({ styleBlend: [wA, wB] });
     // init 'content': the generated image is the content.
     const got = await run.evaluate();
     let expected = 0;
     for (const { name, weight } of SHALLOW_SETTINGS.styleLayers) {
       const layer = name as 'block1_conv1' | 'block2_conv1';
-      const gA = gramOf(styleA, layer);
-      const gB = gramOf(styleB, layer);
-      const gG = gramOf(content, layer);
+      const gA = gramOf(inputs.styleA, layer);
+      const gB = gramOf(inputs.styleB, layer);
+      const gG = gramOf(inputs.content, layer);
       const [nH, nW, nC] = tf.tidy(() =>
-        activationDims(extractFeatures(weights, toCaffe(content), [layer])[layer]),
+        activationDims(extractFeatures(inputs.weights, toCaffe(inputs.content), [layer])[layer]),
       );
       let sum = 0;
       for (let k = 0; k < gG.length; k++) {
@@ -86,17 +76,12 @@ describe('several styles with blend weights', () => {
 
   it('a blend of one style with weight 1 equals the single-style run, step for step', async () => {
     const single = new StyleTransferRun(
-      weights,
-      content,
-      styleA,
+      inputs.weights,
+      inputs.content,
+      inputs.styleA,
       settings({ init: 'content+noise' }),
     );
-    const blended = new StyleTransferRun(
-      weights,
-      content,
-      [styleA, styleB],
-      settings({ init: 'content+noise', styleBlend: [1, 0] }),
-    );
+    const blended = twoStyleRun({ init: 'content+noise', styleBlend: [1, 0] });
     for (let i = 0; i < 3; i++) {
       const a = await single.step();
       const b = await blended.step();
@@ -109,16 +94,11 @@ describe('several styles with blend weights', () => {
   });
 
   it('a blend weight changed mid-run applies at the next iteration without recomputing any Gram', async () => {
-    const run = new StyleTransferRun(
-      weights,
-      content,
-      [styleA, styleB],
-      settings({ styleBlend: [1, 1] }),
-    );
+    const run = twoStyleRun({ styleBlend: [1, 1] });
     const stats = run.targetStats;
     expect(stats).toEqual({ contentComputations: 1, gramComputations: 2 * 2 });
     (await run.step()).image.dispose();
-    const onlyB = new StyleTransferRun(weights, content, styleB, settings());
+    const onlyB = new StyleTransferRun(inputs.weights, inputs.content, inputs.styleB, settings());
     onlyB.setImage(run.currentImage());
     const before = await run.evaluate();
     run.updateSettings({ styleBlend: [0, 1] });
@@ -138,12 +118,7 @@ describe('several styles with blend weights', () => {
 
   it('frees every tensor of a multi-style run', async () => {
     const base = tf.memory().numTensors;
-    const run = new StyleTransferRun(
-      weights,
-      content,
-      [styleA, styleB],
-      settings({ styleBlend: [1, 2] }),
-    );
+    const run = twoStyleRun({ styleBlend: [1, 2] });
     (await run.step()).image.dispose();
     const afterOne = tf.memory().numTensors;
     (await run.step()).image.dispose();
@@ -157,6 +132,7 @@ describe('several styles with blend weights', () => {
 
 describe('style scale', () => {
   it("the style is cover-cropped to scale x the output, its Grams brought to the output's area", async () => {
+    const { weights, content, styleB } = inputs;
     const targets = new StyleTargets(weights, tf.clone(content), [tf.clone(styleB)], 2);
     targets.sync('block2_conv2', ['block1_conv1', 'block2_conv1']);
     for (const layer of ['block1_conv1', 'block2_conv1'] as const) {
@@ -180,12 +156,7 @@ describe('style scale', () => {
   });
 
   it('changing the style scale recomputes only the style targets', async () => {
-    const run = new StyleTransferRun(
-      weights,
-      content,
-      [styleA, styleB],
-      settings({ styleBlend: [1, 1] }),
-    );
+    const run = twoStyleRun({ styleBlend: [1, 1] });
     const before = await run.evaluate();
     expect(run.targetStats).toEqual({ contentComputations: 1, gramComputations: 4 });
     run.updateSettings({ styleScale: 2 });

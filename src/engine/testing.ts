@@ -38,6 +38,13 @@ export function seededArray(n: number, seed: number, lo = -1, hi = 1): Float32Ar
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
 }
 
+/** The largest absolute difference between two tensors' elements. */
+export const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+/** |a - b| relative to |b|. */
+export const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
 /** SPEC's formulas on shallow layers: fast on the cpu backend, same maths as the defaults. */
 export const SHALLOW_SETTINGS: StyleSettings = {
   ...DEFAULT_SETTINGS,
