@@ -322,7 +322,9 @@ test('a 12000×9000 image is scaled down while decoding, without freezing the pa
   console.log(`12000x9000 PNG intake: ${report}`);
   // A full-size RGBA bitmap would be 412 MB; the JS heap must never hold anything like it.
   expect(heapPeak - heapBefore).toBeLessThan(100 * 2 ** 20);
-  expect(maxTask).toBeLessThan(1000);
+  // No fixed time limit (the machine is shared): the decode must not be one main-thread task that
+  // holds the page for most of the intake, as a synchronous full-size decode would.
+  expect(maxTask).toBeLessThan(0.5 * loadMs);
 });
 
 /** Content and style fixtures, shallow layers (depth is not what these tests are about), demo weights. */
