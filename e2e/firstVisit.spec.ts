@@ -274,6 +274,8 @@ test('before Start: an estimate and defaults sized for about two minutes; after 
   await expect(page.getByLabel('Iterations')).toHaveValue('55');
   await expect(page.getByTestId('size-suggestion')).toContainText('64 px, 55 iterations');
   await expect(page.getByTestId('estimate')).toContainText('a cautious figure');
+  // Before any image, the estimate plans for the suggestion's shape (4:3): one figure, not two.
+  await expect(page.getByTestId('estimate')).toContainText('for 55 iterations at 64×48 px');
   await page.getByRole('button', { name: 'Try samples' }).click();
   await demoWeights(page);
   // 320×240 samples at 64 px: 64×48.
@@ -294,6 +296,8 @@ test('before Start: an estimate and defaults sized for about two minutes; after 
   await expect(page.getByLabel('Output long side (px)')).toHaveValue(side);
   await expect(page.getByLabel('Iterations')).toHaveValue(its);
   expect(Number(await estimate.getAttribute('data-seconds'))).toBeLessThanOrEqual(125);
+  // A size the suggestion set is no change of the person's: no "this run still uses…" notice.
+  await expect(page.getByTestId('inputs-changed')).toHaveCount(0);
 
   // A size typed by hand is kept, and the estimate follows it (4× the pixels, 4× the time).
   const before = Number(await estimate.getAttribute('data-seconds'));

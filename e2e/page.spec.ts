@@ -207,6 +207,11 @@ test('missing pretrained weights: the page falls back to the demo weights, says 
   await page.route('**/models/vgg16/**', (route) =>
     route.fulfill({ status: 404, body: 'not found' }),
   );
+  // A demo visit logs no error: no 404 for a pretrained model.json probe, none for a favicon.
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`);
+  });
   await page.goto('/');
   await expect(page.getByText('No pretrained VGG16 weights were found.')).toBeVisible();
   await expect(page.getByText('npm run weights')).toBeVisible();
@@ -219,6 +224,7 @@ test('missing pretrained weights: the page falls back to the demo weights, says 
   await expect(page.getByTestId('weights-status')).toContainText('Demo weights loaded from cache', {
     timeout: 120_000,
   });
+  expect(consoleErrors).toEqual([]);
 });
 
 for (const width of [390, 1280]) {

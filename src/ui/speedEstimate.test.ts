@@ -27,6 +27,7 @@ describe('iteration time from the calibration', () => {
   it('formats iteration times for people', () => {
     expect(formatStepTime(420)).toBe('0.4 s');
     expect(formatStepTime(45_000)).toBe('45 s');
-    expect(formatStepTime(600_000)).toBe('10 min 0 s');
+    expect(formatStepTime(600_000)).toBe('10 min');
+    expect(formatStepTime(610_000)).toBe('10 min 10 s');
   });
 });

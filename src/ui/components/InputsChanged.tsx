@@ -3,8 +3,8 @@ import { useStore } from '../store';
 import { workerClient } from '../workerClient';
 
 /**
- * A run keeps the images and size it started with. When they changed since, say so (the thumbnail
- * alone suggested the new image was in use) and offer to start again with them.
+ * A run keeps the images and size it started with. When the person changed them since, say so (the
+ * thumbnail alone suggested the new image was in use) and offer to start again with them.
  */
 export function InputsChanged() {
   const changed = useStore(
@@ -14,7 +14,10 @@ export function InputsChanged() {
       const what: string[] = [];
       if (s.content && s.content !== inputs.content) what.push('content image');
       if (s.style && s.style !== inputs.style) what.push('style image');
-      if (s.outputLongSide !== inputs.longSide) what.push(`output size (${s.outputLongSide} px)`);
+      // Only a size the person chose: one the speed suggestion set after a run is no news.
+      if (s.runChosen && s.outputLongSide !== inputs.longSide) {
+        what.push(`output size (${s.outputLongSide} px)`);
+      }
       return what;
     }),
   );

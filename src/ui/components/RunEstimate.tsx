@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { isRunActive, useStore } from '../store';
 import { outputSize } from '../geometry';
-import { estimateSeconds, PRIOR_SPEED, suggestRun } from '../speed';
+import { estimateSeconds, PRIOR_SPEED, SHAPE_BEFORE_CONTENT, suggestRun } from '../speed';
 import { formatDuration } from '../format';
 
 function about(seconds: number): string {
@@ -21,7 +21,8 @@ export function RunEstimate() {
   );
   if (s.active) return null;
   const speed = s.speed ?? PRIOR_SPEED;
-  const size = outputSize(s.content ?? { width: s.longSide, height: s.longSide }, s.longSide);
+  // Before a content image, the same shape the size suggestion plans for: both figures agree.
+  const size = outputSize(s.content ?? SHAPE_BEFORE_CONTENT, s.longSide);
   const seconds = estimateSeconds(speed, size, s.iterations);
   const perIteration = (speed.msPerIteration / 1000).toFixed(speed.msPerIteration < 1000 ? 2 : 1);
   const basis =
