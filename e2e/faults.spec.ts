@@ -6,14 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
-import {
-  dropFile,
-  prepareDemoRun,
-  readValue,
-  startRun,
-  typeInto,
-  waitForIteration,
-} from './helpers';
+import { prepareShallowRun, readValue, startRun, typeInto, waitForIteration } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -28,23 +21,12 @@ async function debugHook(page: Page, name: 'closeWorker' | 'failAllocation'): Pr
   );
 }
 
-/** Fixtures, shallow layers (depth is not what these tests are about), demo weights. */
-async function setup(page: Page, longSide: number, iterations: number): Promise<void> {
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await prepareDemoRun(page, { longSide, iterations });
-}
-
 test('a worker that closes itself mid-run is noticed, replaced, and the run goes on', async ({
   page,
 }) => {
   test.setTimeout(300_000);
   await page.goto('/?debug');
-  await setup(page, 64, 200);
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 200 });
   await typeInto(page.getByLabel('Content weight α value'), '12');
   await startRun(page);
   await waitForIteration(page, 3);
@@ -77,7 +59,7 @@ test('a step that runs out of memory ends the run with a size that fits; the las
 }) => {
   test.setTimeout(300_000);
   await page.goto('/?debug');
-  await setup(page, 128, 200);
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 128, iterations: 200 });
   // One stage at the output size, so the step that fails is at 128 x 96 px.
   await page.getByLabel('Coarse to fine (stages doubling up to the output size)').uncheck();
   await startRun(page);

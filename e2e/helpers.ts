@@ -136,15 +136,59 @@ export function describeLongTasks(tasks: LongTask[]): string {
   return `${tasks.length} tasks, max ${max.toFixed(0)} ms`;
 }
 
+/** Collects the page's uncaught errors from now on: a test expects the array empty at its end. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** Drops the fixtures content.png and style.png on the content and the style drop zones. */
+export async function dropContentAndStyle(page: Page): Promise<void> {
+  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
+  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+}
+
+/** A content layer in the first two blocks of VGG16, where the cheap test runs take theirs. */
+export type ShallowContentLayer = 'block1_conv2' | 'block2_conv1' | 'block2_conv2';
+
+/**
+ * Cuts VGG16 short for runs whose depth is not under test: removes the style layers of the blocks
+ * after `contentLayer`'s (deepest first, as a person would from the bottom of the list) and makes
+ * it the content layer.
+ */
+export async function useShallowLayers(
+  page: Page,
+  contentLayer: ShallowContentLayer,
+): Promise<void> {
+  const lastBlock = Number(contentLayer.charAt('block'.length));
+  for (let block = 5; block > lastBlock; block--) {
+    await page.getByRole('button', { name: `Remove block${block}_conv1` }).click();
+  }
+  await page.getByLabel('Content layer').selectOption(contentLayer);
+}
+
+/**
+ * The cheap run of tests about something other than style: the fixtures, shallow layers (see
+ * useShallowLayers), the size and budget, and the demo weights in.
+ */
+export async function prepareShallowRun(
+  page: Page,
+  contentLayer: ShallowContentLayer,
+  opts: { longSide: number; iterations: number },
+): Promise<void> {
+  await dropContentAndStyle(page);
+  await useShallowLayers(page, contentLayer);
+  await prepareDemoRun(page, opts);
+}
+
 /** Sets the run size and budget, loads the demo weights and waits until they are in. */
 export async function prepareDemoRun(
   page: Page,
   opts: { longSide: number; iterations: number },
 ): Promise<void> {
-  await page.getByLabel('Output long side (px)').fill(String(opts.longSide));
-  await page.getByLabel('Output long side (px)').press('Enter');
-  await page.getByLabel('Iterations').fill(String(opts.iterations));
-  await page.getByLabel('Iterations').press('Enter');
+  await fillAndEnter(page, 'Output long side (px)', String(opts.longSide));
+  await fillAndEnter(page, 'Iterations', String(opts.iterations));
   await useDemoWeights(page);
 }
 
@@ -166,6 +210,12 @@ export async function startRun(page: Page): Promise<void> {
   const asks = (await button.textContent()) === 'Restart' && (await iteration(page)) > 0;
   await button.click();
   if (asks) await page.getByRole('button', { name: 'Restart from scratch' }).click();
+}
+
+/** Fills the field labelled `label` with `text` at once and commits it with Enter. */
+export async function fillAndEnter(page: Page, label: string, text: string): Promise<void> {
+  await page.getByLabel(label).fill(text);
+  await page.getByLabel(label).press('Enter');
 }
 
 /** Clears a text field and types `text` key by key, as a person does, then commits with Enter. */

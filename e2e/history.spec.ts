@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import { PNG } from 'pngjs';
-import { dropFile, prepareDemoRun, readValue, startRun, workerMemory } from './helpers';
+import {
+  collectPageErrors,
+  dropContentAndStyle,
+  fillAndEnter,
+  prepareShallowRun,
+  readValue,
+  startRun,
+  workerMemory,
+} from './helpers';
 
 const size = (page: Page) => page.getByTestId('history-size');
 const count = async (page: Page) => Number(await size(page).getAttribute('data-count'));
@@ -31,17 +39,6 @@ function storedInDb(page: Page): Promise<{ count: number; bytes: number }> {
   );
 }
 
-/** The cheapest run there is (one block of VGG16): these tests are about snapshots, not style. */
-async function setup(page: Page, iterations: number): Promise<void> {
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1', 'block2_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block1_conv2');
-  await prepareDemoRun(page, { longSide: 64, iterations });
-}
-
 /** Whole runs of 12 iterations (a snapshot each) until `n` more snapshots were stored. */
 async function runUntilAdded(page: Page, n: number): Promise<void> {
   const target = (await added(page)) + n;
@@ -61,10 +58,9 @@ test('50 snapshots, a reload, 50 more: within the cap, oldest evicted with a not
   page,
 }, info) => {
   test.setTimeout(600_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await page.goto('/?debug');
-  await setup(page, 12);
+  await prepareShallowRun(page, 'block1_conv2', { longSide: 64, iterations: 12 });
   await expect(size(page)).toHaveAttribute('data-count', '0');
   const t0 = Date.now();
 
@@ -82,8 +78,7 @@ test('50 snapshots, a reload, 50 more: within the cap, oldest evicted with a not
   await expect(size(page)).toHaveAttribute('data-count', String(Math.min(firstHalf, 60)));
   await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
   // Settings and images persist across the reload; dropping them again replaces them.
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   console.log(`first half: ${firstHalf} snapshots in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   await runUntilAdded(page, 1);
   const afterReload = await workerMemory(page);
@@ -112,7 +107,7 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
 }) => {
   test.setTimeout(300_000);
   await page.goto('/');
-  await setup(page, 12);
+  await prepareShallowRun(page, 'block1_conv2', { longSide: 64, iterations: 12 });
   await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   const view = page.getByTestId('history-view');
@@ -134,8 +129,7 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
 
   // One iteration from the usual start against one from the 12-iteration snapshot: the snapshot
   // is much further along, so its loss after one step is lower.
-  await page.getByLabel('Iterations').fill('1');
-  await page.getByLabel('Iterations').press('Enter');
+  await fillAndEnter(page, 'Iterations', '1');
   await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   const fresh = await readValue(page, 'loss-total');

@@ -4,25 +4,25 @@ import { test, expect } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import * as pngText from 'png-chunk-text';
 import { PNG } from 'pngjs';
-import { dropBytes, dropFile, prepareDemoRun, startRun } from './helpers';
+import {
+  dropBytes,
+  dropContentAndStyle,
+  fillAndEnter,
+  prepareDemoRun,
+  startRun,
+  useShallowLayers,
+} from './helpers';
 
 test('download, reset, drop the PNG back: "restore these settings" brings them back', async ({
   page,
 }) => {
   test.setTimeout(240_000);
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await page.getByLabel('Content weight α value').fill('25.7');
-  await page.getByLabel('Content weight α value').press('Enter');
-  await page.getByLabel('Style weight β value').fill('123');
-  await page.getByLabel('Style weight β value').press('Enter');
-  await page.getByLabel('block2_conv1 value').fill('0.5');
-  await page.getByLabel('block2_conv1 value').press('Enter');
+  await dropContentAndStyle(page);
+  await useShallowLayers(page, 'block2_conv2');
+  await fillAndEnter(page, 'Content weight α value', '25.7');
+  await fillAndEnter(page, 'Style weight β value', '123');
+  await fillAndEnter(page, 'block2_conv1 value', '0.5');
   await prepareDemoRun(page, { longSide: 64, iterations: 2 });
   await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 180_000 });
@@ -50,10 +50,8 @@ test('download, reset, drop the PNG back: "restore these settings" brings them b
 
   // Everything back to other values.
   await page.getByRole('button', { name: 'Reset settings to defaults' }).click();
-  await page.getByLabel('Iterations').fill('9');
-  await page.getByLabel('Iterations').press('Enter');
-  await page.getByLabel('Output long side (px)').fill('128');
-  await page.getByLabel('Output long side (px)').press('Enter');
+  await fillAndEnter(page, 'Iterations', '9');
+  await fillAndEnter(page, 'Output long side (px)', '128');
   await expect(page.getByLabel('Content weight α value')).toHaveValue('10');
 
   // Dropped outside the image boxes: the offer names the iteration and the weights.
@@ -72,8 +70,7 @@ test('download, reset, drop the PNG back: "restore these settings" brings them b
   await expect(page.getByLabel('Output long side (px)')).toHaveValue('64');
 
   // Dropped on an image box it is taken as the image and offered too; Dismiss keeps the page as is.
-  await page.getByLabel('Content weight α value').fill('3');
-  await page.getByLabel('Content weight α value').press('Enter');
+  await fillAndEnter(page, 'Content weight α value', '3');
   await dropBytes(page, page.getByTestId('dropzone-content'), bytes, 'result.png');
   await expect(page.getByTestId('size-content')).toContainText('result.png · 64×48 px');
   await offer.getByRole('button', { name: 'Dismiss' }).click();

@@ -3,7 +3,7 @@
  * Content-Security-Policy (header and meta) holds with tfjs' wasm and webgl backends and h5wasm.
  */
 import { test, expect } from '@playwright/test';
-import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
+import { collectPageErrors, prepareShallowRun, startRun, waitForIteration } from './helpers';
 
 test('a whole run requests only same-origin files and trips no CSP rule', async ({
   page,
@@ -19,8 +19,7 @@ test('a whole run requests only same-origin files and trips no CSP rule', async 
   page.on('console', (m) => {
     if (m.type() === 'error' && !/404 \(Not Found\)/.test(m.text())) consoleErrors.push(m.text());
   });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const pageErrors = collectPageErrors(page);
   await page.addInitScript(() => {
     const w = window as unknown as { __cspViolations: string[] };
     w.__cspViolations = [];
@@ -40,13 +39,7 @@ test('a whole run requests only same-origin files and trips no CSP rule', async 
   );
 
   // The wasm backend (auto picks it over SwiftShader) runs a few iterations.
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await prepareDemoRun(page, { longSide: 64, iterations: 3 });
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 3 });
   await expect(page.getByTestId('backend')).toContainText('Backend: wasm');
   await startRun(page);
   await waitForIteration(page, 3);

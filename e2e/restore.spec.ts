@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import {
   canvasPixels,
+  collectPageErrors,
   colouredFraction,
   dropBytes,
+  dropContentAndStyle,
   dropFile,
   iteration,
   meanAbsDiff,
@@ -18,6 +20,7 @@ import {
   readValue,
   startRun,
   typeInto,
+  useShallowLayers,
   waitForIteration,
 } from './helpers';
 
@@ -25,12 +28,8 @@ const SECOND_STYLE = join(import.meta.dirname, '..', 'public', 'samples', 'brush
 
 /** Two images and the cheapest run there is (one block of VGG16, single scale, 64 px). */
 async function setup(page: Page, iterations: number): Promise<void> {
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1', 'block2_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block1_conv2');
+  await dropContentAndStyle(page);
+  await useShallowLayers(page, 'block1_conv2');
   await page.getByLabel(/^Coarse to fine/).uncheck();
   await typeInto(page.getByLabel('Content weight α value'), '25');
   await prepareDemoRun(page, { longSide: 64, iterations });
@@ -40,8 +39,7 @@ test('a reload brings back the images, the settings and the latest result; Resum
   page,
 }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await page.goto('/');
   await setup(page, 40);
   // A second style, blended with the first.
@@ -164,8 +162,7 @@ test('without IndexedDB the page says nothing can be kept across reloads, and wo
     'Your images and results cannot be kept across reloads here',
   );
   await expect(page.getByTestId('session-problem')).toContainText('SecurityError');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await expect(page.getByTestId('size-style')).toContainText('style.png');
   await prepareDemoRun(page, { longSide: 64, iterations: 1 });
   await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import {
+  collectPageErrors,
   downloadPng,
   dropBytes,
-  dropFile,
+  dropContentAndStyle,
   FIXTURES,
   iteration,
   prepareDemoRun,
@@ -23,8 +24,7 @@ test.describe.configure({ mode: 'serial' });
 const SECOND_STYLE = join(import.meta.dirname, '..', 'public', 'samples', 'brush-strokes.png');
 
 async function dropInputs(page: Page): Promise<void> {
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await expect(page.getByTestId('size-style')).toContainText('48×40 px');
 }
 
@@ -60,8 +60,7 @@ test('a coarse-to-fine run goes through its stages to the output size; the PNG h
   page,
 }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await page.goto('/');
   await dropInputs(page);
   // 64 px: stages 32 then 64 px; 6 iterations: 4 at 32 px (the cheap stage gets two shares), 2 at 64.
@@ -125,8 +124,7 @@ test('two styles whose blend weight changes mid-run, and a style-scale change', 
   page,
 }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await page.goto('/');
   await dropInputs(page);
   await dropBytes(

@@ -6,17 +6,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import {
-  FIXTURES,
   canvasPixels,
+  collectPageErrors,
   colouredFraction,
   describeLongTasks,
+  downloadPng,
+  fillAndEnter,
+  FIXTURES,
   longTasks,
-  prepareDemoRun,
+  prepareShallowRun,
   readValue,
   recordLongTasks,
-  waitForIteration,
   settledWorkerMemory,
   startRun,
+  waitForIteration,
   workerMemory,
 } from './helpers';
 import {
@@ -28,7 +31,6 @@ import {
   withExifOrientation,
   type TestFile,
 } from './fixtures/makeImages';
-import { PNG } from 'pngjs';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -327,17 +329,6 @@ test('a 12000×9000 image is scaled down while decoding, without freezing the pa
   expect(maxTask).toBeLessThan(0.5 * loadMs);
 });
 
-/** Content and style fixtures, shallow layers (depth is not what these tests are about), demo weights. */
-async function shallowDemoSetup(page: Page, iterations: number): Promise<void> {
-  await dropFiles(page, page.getByTestId('dropzone-content'), [fixture('content.png')]);
-  await dropFiles(page, page.getByTestId('dropzone-style'), [fixture('style.png')]);
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await prepareDemoRun(page, { longSide: 64, iterations });
-}
-
 const runState = (page: Page) => page.getByTestId('run-state');
 
 test('an absurd learning rate: the run pauses, says so, and the download is the last finite image', async ({
@@ -345,11 +336,10 @@ test('an absurd learning rate: the run pauses, says so, and the download is the 
 }) => {
   test.setTimeout(180_000);
   await page.goto('/');
-  await shallowDemoSetup(page, 100);
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 100 });
   await startRun(page);
   const finiteAt = await waitForIteration(page, 2);
-  await page.getByLabel('Learning rate value').fill('1e30');
-  await page.getByLabel('Learning rate value').press('Enter');
+  await fillAndEnter(page, 'Learning rate value', '1e30');
   await expect(runState(page)).toHaveText('paused');
   await expect(
     page.getByText(
@@ -360,10 +350,7 @@ test('an absurd learning rate: the run pauses, says so, and the download is the 
   const keptAt = await readValue(page, 'iteration');
   expect(keptAt).toBeGreaterThanOrEqual(finiteAt);
 
-  const downloadEvent = page.waitForEvent('download');
-  await page.getByRole('button', { name: /Download PNG/ }).click();
-  const download = await downloadEvent;
-  const img = PNG.sync.read(readFileSync(await download.path()));
+  const img = await downloadPng(page);
   expect([img.width, img.height]).toEqual([64, 48]);
   // Not blank: a spread of values across the image, as the content photo has.
   let min = 255;
@@ -380,8 +367,7 @@ test('an absurd learning rate: the run pauses, says so, and the download is the 
   expect(colouredFraction(img)).toBeGreaterThan(0.3);
 
   // Back to a sane rate: resume goes on from the kept image.
-  await page.getByLabel('Learning rate value').fill('2');
-  await page.getByLabel('Learning rate value').press('Enter');
+  await fillAndEnter(page, 'Learning rate value', '2');
   await page.getByRole('button', { name: 'Resume' }).click();
   await waitForIteration(page, keptAt + 1);
   expect(Number.isFinite(await readValue(page, 'loss-total'))).toBe(true);
@@ -393,9 +379,8 @@ test('the worker dies: a new one starts, images and settings stay, the run resum
 }) => {
   test.setTimeout(180_000);
   await page.goto('/?debug');
-  await shallowDemoSetup(page, 50);
-  await page.getByLabel('Content weight α value').fill('12');
-  await page.getByLabel('Content weight α value').press('Enter');
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 50 });
+  await fillAndEnter(page, 'Content weight α value', '12');
   await startRun(page);
   await waitForIteration(page, 1);
 
@@ -432,12 +417,11 @@ test('WebGL context lost mid-run: the backend is rebuilt and the run resumes', a
   page,
 }, info) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await page.goto('/?debug');
   await page.getByLabel('Backend').selectOption('webgl');
   await expect(page.getByTestId('backend')).toContainText('Backend: webgl');
-  await shallowDemoSetup(page, 100);
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 100 });
   await startRun(page);
   const lostAfter = await waitForIteration(page, 2, 180_000);
   const before = await workerMemory(page);
@@ -486,11 +470,10 @@ for (const [backend, cycles] of [
     page,
   }, info) => {
     test.setTimeout(300_000);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = collectPageErrors(page);
     await page.goto('/?debug');
     await page.getByLabel('Backend').selectOption(backend);
-    await shallowDemoSetup(page, 1000);
+    await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 1000 });
     const stop = page.getByRole('button', { name: 'Stop' });
 
     // Baseline: weights plus one stopped run (a stopped run keeps its image for download).

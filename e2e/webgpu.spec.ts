@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './browserFlags';
-import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
+import { prepareShallowRun, startRun, waitForIteration } from './helpers';
 
 test.use({
   launchOptions: {
@@ -16,13 +16,7 @@ test.use({
 
 test('the webgpu backend runs iterations (async readbacks only)', async ({ page }) => {
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
-  await prepareDemoRun(page, { longSide: 64, iterations: 3 });
+  await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 3 });
   await page.getByLabel('Backend').selectOption('webgpu');
   await expect(page.getByTestId('backend')).toContainText('Backend: webgpu', { timeout: 60_000 });
   await startRun(page);
