@@ -4,15 +4,8 @@
  * withheld when the loss or gradient is not finite.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readHolding } from '../heldReads';
-import {
-  allFinite,
-  type Box,
-  type Objective,
-  type OptimizerState,
-  type PixelOptimizer,
-  type StepOutcome,
-} from './types';
+import { readReport } from './readReport';
+import type { Box, Objective, OptimizerState, PixelOptimizer, StepOutcome } from './types';
 
 export interface AdamOptions {
   learningRate: number;
@@ -47,11 +40,8 @@ export class Adam implements PixelOptimizer {
   async step(x: tf.Tensor, objective: Objective): Promise<StepOutcome> {
     const ev = objective(x);
     try {
-      const check = tf.tidy(() => tf.concat([ev.report, tf.sum(tf.abs(ev.grad)).reshape([1])]));
-      const read = await readHolding(check, ev.loss, ev.grad, ev.report);
-      check.dispose();
-      const report = read.slice(0, read.length - 1);
-      if (!allFinite(read)) return { next: null, report, evaluations: 1 };
+      const { report, finite } = await readReport(ev);
+      if (!finite) return { next: null, report, evaluations: 1 };
 
       const g = ev.grad;
       const { beta1: b1, beta2: b2 } = this;

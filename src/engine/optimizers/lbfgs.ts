@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readHolding } from '../heldReads';
+import { readReport } from './readReport';
 import {
   allFinite,
   type Box,
@@ -88,13 +89,10 @@ export class Lbfgs implements PixelOptimizer {
       this.clearCache();
       const ev = objective(x);
       evaluations++;
-      const check = tf.tidy(() => tf.concat([ev.report, tf.sum(tf.abs(ev.grad)).reshape([1])]));
-      const read = await readHolding(check, ev.loss, ev.grad, ev.report);
-      check.dispose();
+      const { report, finite } = await readReport(ev);
       ev.loss.dispose();
       ev.report.dispose();
-      const report = read.slice(0, read.length - 1);
-      if (!allFinite(read)) {
+      if (!finite) {
         ev.grad.dispose();
         return { next: null, report, evaluations };
       }
