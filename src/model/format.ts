@@ -66,48 +66,38 @@ export function presentLayers(raw: RawVgg16Weights): ConvLayerName[] {
 }
 
 function layerConfig(spec: (typeof VGG16_LAYERS)[number], inbound: string): unknown {
-  const inboundNodes = [[[inbound, 0, 0, {}]]];
-  if (spec.kind === 'pool') {
-    return {
-      class_name: 'MaxPooling2D',
-      name: spec.name,
-      inbound_nodes: inboundNodes,
-      config: {
-        name: spec.name,
-        trainable: true,
-        dtype: 'float32',
-        pool_size: [2, 2],
-        padding: 'valid',
-        strides: [2, 2],
-        data_format: 'channels_last',
-      },
-    };
-  }
-  return {
-    class_name: 'Conv2D',
+  // What every Keras layer entry has; `config` adds the layer kind's own fields after these.
+  const layer = (className: string, config: Record<string, unknown>) => ({
+    class_name: className,
     name: spec.name,
-    inbound_nodes: inboundNodes,
-    config: {
-      name: spec.name,
-      trainable: true,
-      dtype: 'float32',
-      filters: spec.outChannels,
-      kernel_size: [3, 3],
-      strides: [1, 1],
-      padding: 'same',
+    inbound_nodes: [[[inbound, 0, 0, {}]]],
+    config: { name: spec.name, trainable: true, dtype: 'float32', ...config },
+  });
+  if (spec.kind === 'pool') {
+    return layer('MaxPooling2D', {
+      pool_size: [2, 2],
+      padding: 'valid',
+      strides: [2, 2],
       data_format: 'channels_last',
-      dilation_rate: [1, 1],
-      activation: 'relu',
-      use_bias: true,
-      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
-      bias_initializer: { class_name: 'Zeros', config: {} },
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
-    },
-  };
+    });
+  }
+  return layer('Conv2D', {
+    filters: spec.outChannels,
+    kernel_size: [3, 3],
+    strides: [1, 1],
+    padding: 'same',
+    data_format: 'channels_last',
+    dilation_rate: [1, 1],
+    activation: 'relu',
+    use_bias: true,
+    kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+    bias_initializer: { class_name: 'Zeros', config: {} },
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
+    kernel_constraint: null,
+    bias_constraint: null,
+  });
 }
 
 /**
