@@ -8,13 +8,12 @@
  *
  * Default layer: block5_conv3 (the deepest: the slowest search).
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { join } from 'node:path';
 import { chromium, expect, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browserFlags';
 import { useDemoWeights } from '../e2e/helpers';
+import { startPreview } from './previewServer';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,36 +65,10 @@ async function dropPool(page: Page): Promise<void> {
   await dataTransfer.dispose();
 }
 
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`vite preview did not answer at ${url}`);
-}
-
 async function main(): Promise<void> {
-  const root = join(import.meta.dirname, '..');
-  const server = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules/vite/bin/vite.js'),
-      'preview',
-      '--port',
-      String(port),
-      '--strictPort',
-    ],
-    { cwd: root, stdio: 'ignore' },
-  );
+  const { url, stop } = await startPreview(port);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForServer(url, 30_000);
     const page = await browser.newPage();
     // wasm chosen (as a returning visitor would have it): no first-visit calibration competing.
     await page.addInitScript(() => {
@@ -130,7 +103,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.kill();
+    stop();
   }
 }
 

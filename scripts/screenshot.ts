@@ -7,29 +7,16 @@
  * the e2e tests' flags, runs once (the first visit measures the backends first) and resizes the
  * window between shots. Run: npx tsx scripts/screenshot.ts
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, expect, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browserFlags';
 import { typeInto, useDemoWeights } from '../e2e/helpers';
+import { startPreview } from './previewServer';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORT = 4183;
-
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`vite preview did not answer at ${url}`);
-}
 
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -52,17 +39,9 @@ async function shootBoth(page: Page, moment: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  // vite's own bin under node (not npx), so kill() reaches the server itself.
-  const vite = join(root, 'node_modules/vite/bin/vite.js');
-  const server = spawn(
-    process.execPath,
-    [vite, 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
-    { cwd: root, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${PORT}/`;
+  const { url, stop } = await startPreview(PORT);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
-    await waitForServer(url, 30_000);
     const page = await browser.newPage({ viewport: WIDE });
     await page.goto(url);
     await page.getByRole('button', { name: 'Try samples' }).click();
@@ -91,7 +70,7 @@ async function main(): Promise<void> {
     await shootBoth(page, 'finished');
   } finally {
     await browser.close();
-    server.kill();
+    stop();
   }
 }
 
