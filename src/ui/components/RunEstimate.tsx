@@ -8,18 +8,23 @@ function about(seconds: number): string {
   return seconds < 60 ? `${Math.max(1, Math.round(seconds / 5) * 5)} s` : formatDuration(seconds);
 }
 
-/** Before Start: how long the run will take here, from the measured speed (or a cautious prior). */
-export function RunEstimate() {
-  const s = useStore(
+/** What both figures are worked out from: this device's speed, the content, size and budget. */
+function usePlanInputs() {
+  return useStore(
     useShallow((st) => ({
       speed: st.speed,
       content: st.content,
       longSide: st.outputLongSide,
       iterations: st.maxIterations,
-      active: isRunActive(st.run.state),
     })),
   );
-  if (s.active) return null;
+}
+
+/** Before Start: how long the run will take here, from the measured speed (or a cautious prior). */
+export function RunEstimate() {
+  const s = usePlanInputs();
+  const active = useStore((st) => isRunActive(st.run.state));
+  if (active) return null;
   const speed = s.speed ?? PRIOR_SPEED;
   // Before a content image, the same shape the size suggestion plans for: both figures agree.
   const size = outputSize(s.content ?? SHAPE_BEFORE_CONTENT, s.longSide);
@@ -39,15 +44,8 @@ export function RunEstimate() {
 
 /** Next to the size: what fits in about two minutes on this device, and a button to use it. */
 export function SizeSuggestion() {
-  const s = useStore(
-    useShallow((st) => ({
-      speed: st.speed,
-      content: st.content,
-      longSide: st.outputLongSide,
-      iterations: st.maxIterations,
-      apply: st.applySuggestion,
-    })),
-  );
+  const s = usePlanInputs();
+  const apply = useStore((st) => st.applySuggestion);
   const g = suggestRun(s.speed ?? PRIOR_SPEED, s.content);
   const same = g.longSide === s.longSide && g.iterations === s.iterations;
   return (
@@ -55,7 +53,7 @@ export function SizeSuggestion() {
       For a first result in about {about(g.seconds)} here: {g.longSide} px, {g.iterations}{' '}
       iterations.{' '}
       {!same && (
-        <button type="button" className="link" onClick={s.apply}>
+        <button type="button" className="link" onClick={apply}>
           Use these
         </button>
       )}
