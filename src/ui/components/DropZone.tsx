@@ -1,6 +1,7 @@
 import { useId, useRef } from 'react';
 import type { ImageSlot, PickedImage } from '../store';
 import { useFileDrop } from '../useFileDrop';
+import { HiddenFilePicker } from './HiddenFilePicker';
 
 export interface DropZoneProps {
   slot: ImageSlot;
@@ -57,18 +58,12 @@ export function DropZone({ slot, title, image, onFiles }: DropZoneProps) {
       <button type="button" onClick={() => input.current?.click()}>
         Choose {title.toLowerCase()} image…
       </button>
-      <input
+      <HiddenFilePicker
         ref={input}
-        type="file"
-        accept="image/*"
         multiple
-        hidden
-        aria-label={`${title} image file`}
-        onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
-          if (files.length > 0) onFiles(files);
-          e.target.value = '';
-        }}
+        accept="image/*"
+        label={`${title} image file`}
+        onFiles={onFiles}
       />
     </section>
   );

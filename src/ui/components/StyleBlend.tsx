@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { MAX_STYLES } from '../../worker/protocol';
 import { blendFor, isRunActive, useStore } from '../store';
 import { pickExtraStyles } from '../extraStyles';
+import { HiddenFilePicker } from './HiddenFilePicker';
 import { SliderField } from './SliderField';
 import { useFileDrop } from '../useFileDrop';
 
@@ -63,18 +64,12 @@ export function StyleBlend() {
       <button type="button" disabled={active || full} onClick={() => input.current?.click()}>
         Add a style image…
       </button>
-      <input
+      <HiddenFilePicker
         ref={input}
-        type="file"
-        accept="image/*"
         multiple
-        hidden
-        aria-label="Another style image file"
-        onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
-          if (files.length > 0) void pickExtraStyles(files);
-          e.target.value = '';
-        }}
+        accept="image/*"
+        label="Another style image file"
+        onFiles={(files) => void pickExtraStyles(files)}
       />
       {styles.length > 1 && (
         <div className="blend-weights">

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from '../store';
+import { HiddenFilePicker } from './HiddenFilePicker';
 import { workerClient } from '../workerClient';
 
 function megabytes(bytes: number | undefined): string {
@@ -135,16 +136,11 @@ export function WeightsPanel() {
         <button type="button" onClick={() => input.current?.click()}>
           Load .h5 weights file…
         </button>
-        <input
+        <HiddenFilePicker
           ref={input}
-          type="file"
           accept=".h5,.hdf5"
-          hidden
-          aria-label="VGG16 .h5 weights file"
-          onChange={(e) => {
-            pickH5(e.target.files?.[0]);
-            e.target.value = '';
-          }}
+          label="VGG16 .h5 weights file"
+          onFiles={(files) => pickH5(files[0])}
         />
         {!(w.status === 'ready' && w.label === 'demo') && (
           <button

@@ -1,5 +1,6 @@
 /** The image pool of the search: the page's images and any number of images added here. */
 import { useRef, useState } from 'react';
+import { HiddenFilePicker } from '../components/HiddenFilePicker';
 import { useFileDrop } from '../useFileDrop';
 import { useStore } from '../store';
 import { addFiles } from './pool';
@@ -61,29 +62,19 @@ export function PoolPanel() {
         <button type="button" onClick={() => folder.current?.click()}>
           Add a folder…
         </button>
-        <input
+        <HiddenFilePicker
           ref={files}
-          type="file"
+          multiple
           accept="image/*"
-          multiple
-          hidden
-          aria-label="Images to add to the pool"
-          onChange={(e) => {
-            void addFiles(Array.from(e.target.files ?? []));
-            e.target.value = '';
-          }}
+          label="Images to add to the pool"
+          onFiles={(picked) => void addFiles(picked)}
         />
-        <input
+        <HiddenFilePicker
           ref={folder}
-          type="file"
           multiple
-          hidden
-          aria-label="Folder of images to add to the pool"
-          {...{ webkitdirectory: '' }}
-          onChange={(e) => {
-            void addFiles(Array.from(e.target.files ?? []), true);
-            e.target.value = '';
-          }}
+          folder
+          label="Folder of images to add to the pool"
+          onFiles={(picked) => void addFiles(picked, true)}
         />
       </div>
       <p className="hint">Drop images (or a whole selection) anywhere on this panel to add them.</p>
