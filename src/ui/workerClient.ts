@@ -180,21 +180,27 @@ class WorkerClient {
     const resume = this.pendingResume;
     this.pendingResume = null;
     if (!resume) return;
-    const s = useStore.getState();
     // The worker takes the buffers; the copies stay here for a further restart.
     const content = copyPixels(resume.inputs.content);
     const styles = resume.inputs.styles.map(copyPixels);
+    this.sendStart(content, styles, { resumeFrom: resume.checkpoint });
+  }
+
+  /**
+   * Sends a run's start with the current settings and budget, blend weights for these styles; the
+   * images' buffers are transferred (the worker takes them).
+   */
+  private sendStart(
+    content: PixelImage,
+    styles: PixelImage[],
+    from: { initImage?: PixelImage; startIteration?: number; resumeFrom?: StagedCheckpoint },
+  ): void {
+    const s = useStore.getState();
     const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
+    const images = [content, ...styles, ...(from.initImage ? [from.initImage] : [])];
     this.send(
-      {
-        type: 'start',
-        content,
-        styles,
-        settings,
-        maxIterations: s.maxIterations,
-        resumeFrom: resume.checkpoint,
-      },
-      [content.data, ...styles.map((p) => p.data)],
+      { type: 'start', content, styles, settings, maxIterations: s.maxIterations, ...from },
+      images.map((p) => p.data),
     );
   }
 
@@ -255,7 +261,6 @@ class WorkerClient {
     const styles = [s.style, ...s.extraStyles].map((img) =>
       bitmapToPixels(img.bitmap, { width: img.bitmap.width, height: img.bitmap.height }),
     );
-    const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
     // Kept (the worker takes the originals) so a replaced worker can resume this run.
     this.runInputs = { content: copyPixels(content), styles: styles.map(copyPixels) };
     this.lastCheckpoint = null;
@@ -267,19 +272,10 @@ class WorkerClient {
       s.maxIterations,
       initImage ? fromIteration : undefined,
     );
-    const startIteration = initImage ? fromIteration : undefined;
-    this.send(
-      {
-        type: 'start',
-        content,
-        styles,
-        settings,
-        maxIterations: s.maxIterations,
-        initImage,
-        startIteration,
-      },
-      [content.data, ...styles.map((p) => p.data), ...(initImage ? [initImage.data] : [])],
-    );
+    this.sendStart(content, styles, {
+      initImage,
+      startIteration: initImage ? fromIteration : undefined,
+    });
   }
 
   pause(): void {
