@@ -11,9 +11,7 @@ export function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
 }
 
-export function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { messageOf } from './errors';
 
 export const shared: {
   preview: OffscreenCanvasRenderingContext2D | null;

@@ -12,6 +12,7 @@ import type { ConvLayerName } from '../model/topology';
 import { loadWeights } from '../model/loader';
 import { toTensors, type RawVgg16Weights, type Vgg16Weights } from '../model/weights';
 import { activateBackend } from './backend';
+import { messageOf, unknownMessageError } from './errors';
 import { pixelsToTensor } from './pixels';
 import type { FromExplorer, ToExplorer } from './explorerProtocol';
 
@@ -19,10 +20,6 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 function post(msg: FromExplorer, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 let raw: RawVgg16Weights | null = null;
@@ -185,14 +182,8 @@ scope.onmessage = (ev: MessageEvent<ToExplorer>) => {
     case 'gram':
       enqueue(() => gram(msg));
       break;
-    default: {
-      const never: never = msg;
-      post({
-        type: 'error',
-        where: 'protocol',
-        message: `Unknown message ${JSON.stringify(never)}`,
-      });
-    }
+    default:
+      post(unknownMessageError(msg));
   }
 };
 

@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { bench } from './benchJob';
-import { messageOf, post, scope, shared } from './context';
+import { post, scope, shared } from './context';
+import { messageOf, unknownMessageError } from './errors';
 import { debugAction, recoverFromContextLoss } from './faultRecovery';
 import type { ToWorker } from './protocol';
 import {
@@ -115,14 +116,8 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'debug':
       debugAction(msg.action);
       break;
-    default: {
-      const never: never = msg;
-      post({
-        type: 'error',
-        where: 'protocol',
-        message: `Unknown message ${JSON.stringify(never)}`,
-      });
-    }
+    default:
+      post(unknownMessageError(msg));
   }
 };
 
