@@ -3,7 +3,14 @@
  * first-layer filters, and the Gram heatmaps following a run (demo weights, tiny images).
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
+import {
+  collectPageErrors,
+  dropContentAndStyle,
+  prepareDemoRun,
+  prepareShallowRun,
+  startRun,
+  waitForIteration,
+} from './helpers';
 import { png, type TestFile } from './fixtures/makeImages';
 
 /** Drops several files at once on `target`, as a person dragging a selection from a folder. */
@@ -39,8 +46,7 @@ async function openExplorer(page: Page): Promise<void> {
     }
   });
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await prepareDemoRun(page, { longSide: 48, iterations: 200 });
 
   await page.getByRole('link', { name: 'Explore the network' }).click();
@@ -52,8 +58,7 @@ async function openExplorer(page: Page): Promise<void> {
 
 test('explore: pool, top nine at the receptive field, first-layer filters', async ({ page }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await openExplorer(page);
 
   // Two extra images dropped on the pool: stripes and a checkerboard.
@@ -142,15 +147,9 @@ test('explore: pool, top nine at the receptive field, first-layer filters', asyn
  */
 async function openExplorerForCheapRun(page: Page): Promise<void> {
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv1');
   // A budget the test never waits for: the run must still go when the first heatmap appears,
   // however loaded the machine; the page closes long before it ends.
-  await prepareDemoRun(page, { longSide: 64, iterations: 1000 });
+  await prepareShallowRun(page, 'block2_conv1', { longSide: 64, iterations: 1000 });
   await page.getByRole('link', { name: 'Explore the network' }).click();
   await expect(page.getByTestId('explorer-status')).toHaveAttribute('data-ready', 'true', {
     timeout: 120_000,
@@ -160,8 +159,7 @@ async function openExplorerForCheapRun(page: Page): Promise<void> {
 
 test('explore: the Gram heatmaps of a run change between two iterations', async ({ page }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await openExplorerForCheapRun(page);
   // A run on the style view, which goes on while this view is open: its result joins the pool,
   // and the Gram heatmaps follow it, changing from one iteration to a later one.

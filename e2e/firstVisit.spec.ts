@@ -9,6 +9,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { writeKerasH5 } from '../src/model/writeKerasH5';
 import {
   downloadPng,
+  dropContentAndStyle,
   dropFile,
   iteration,
   startRun,
@@ -113,8 +114,7 @@ test('mid-run: a .h5 that is not VGG16 leaves the weights and the run alone; a n
   writeFileSync(join(TMP, 'not-vgg.h5'), await writeKerasH5([]));
 
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await typeInto(page.getByLabel('Output long side (px)'), '64');
   await typeInto(page.getByLabel('Iterations'), '200');
   await demoWeights(page);

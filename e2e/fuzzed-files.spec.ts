@@ -6,7 +6,15 @@
  * works afterwards.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { dropFile, waitForIteration, useDemoWeights, startRun } from './helpers';
+import {
+  collectPageErrors,
+  dropContentAndStyle,
+  dropFile,
+  fillAndEnter,
+  startRun,
+  useDemoWeights,
+  waitForIteration,
+} from './helpers';
 import { FUZZ_KINDS, MUTATIONS, fuzzCase, type FuzzKind } from '../src/fuzz/mutate';
 import { fuzzSeeds } from '../src/fuzz/seeds';
 
@@ -66,15 +74,13 @@ test('20 fuzzed images and .h5 files each get a message; the page stays usable',
   page,
 }) => {
   test.setTimeout(300_000);
-  const uncaught: string[] = [];
-  page.on('pageerror', (e) => uncaught.push(e.message));
+  const uncaught = collectPageErrors(page);
   // No pretrained weights on this server: the panel offers the .h5 input and the demo weights.
   await page
     .context()
     .route('**/models/vgg16/**', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   const held: Record<string, string> = { content: 'content.png', style: 'style.png' };
   await expect(page.getByTestId('size-style')).toContainText('style.png');
 
@@ -120,11 +126,9 @@ test('20 fuzzed images and .h5 files each get a message; the page stays usable',
   await expect(page.getByTestId('size-content')).toContainText('content.png · 64×48 px');
   await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
   await expect(page.getByTestId('size-style')).toContainText('style.png · 48×40 px');
-  await page.getByLabel('Output long side (px)').fill('64');
-  await page.getByLabel('Output long side (px)').press('Enter');
+  await fillAndEnter(page, 'Output long side (px)', '64');
   // Enough iterations that the run is still going when Stop is clicked.
-  await page.getByLabel('Iterations').fill('1000');
-  await page.getByLabel('Iterations').press('Enter');
+  await fillAndEnter(page, 'Iterations', '1000');
   await useDemoWeights(page);
   await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
   await startRun(page);

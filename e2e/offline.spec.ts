@@ -3,15 +3,21 @@
  * wasm binaries, the weights come from IndexedDB, and a run works with no network at all.
  */
 import { test, expect } from '@playwright/test';
-import { dropFile, prepareDemoRun, waitForIteration, startRun } from './helpers';
+import {
+  collectPageErrors,
+  dropContentAndStyle,
+  prepareDemoRun,
+  startRun,
+  useShallowLayers,
+  waitForIteration,
+} from './helpers';
 
 test('visit once, go offline, reload: the page is served by the service worker and runs three iterations', async ({
   page,
   context,
 }) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   const first = await page.goto('/');
   const coep = first?.headers()['cross-origin-embedder-policy'] ?? null;
   const isolatedOnline = await page.evaluate(() => crossOriginIsolated);
@@ -44,12 +50,8 @@ test('visit once, go offline, reload: the page is served by the service worker a
     timeout: 120_000,
   });
 
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
+  await dropContentAndStyle(page);
+  await useShallowLayers(page, 'block2_conv2');
   await startRun(page);
   await waitForIteration(page, 3, 180_000);
   await expect(page.getByTestId('run-state')).toHaveText('done');

@@ -3,17 +3,20 @@ import { test, expect } from '@playwright/test';
 import { PNG } from 'pngjs';
 import {
   canvasPixels,
+  collectPageErrors,
   colouredFraction,
   describeLongTasks,
-  dropFile,
+  dropContentAndStyle,
+  fillAndEnter,
   iteration,
   longTasks,
   meanAbsDiff,
   prepareDemoRun,
   readValue,
   recordLongTasks,
-  waitForIteration,
   startRun,
+  useShallowLayers,
+  waitForIteration,
 } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -22,13 +25,11 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
   page,
 }, info) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectPageErrors(page);
   await recordLongTasks(page);
   await page.goto('/');
 
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await expect(page.getByTestId('size-content')).toContainText('64×48 px');
   await expect(page.getByTestId('size-style')).toContainText('48×40 px');
 
@@ -68,8 +69,7 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
   const ratioBefore = terms.weighted / terms.raw;
   expect(ratioBefore).toBeCloseTo(40, 3);
   const styleBefore = terms.weighted;
-  await page.getByLabel('Style weight β value').fill('4000');
-  await page.getByLabel('Style weight β value').press('Enter');
+  await fillAndEnter(page, 'Style weight β value', '4000');
   await expect(page.getByTestId('applied-beta')).toHaveText('applied: 4000');
   const appliedAt = await iteration(page);
   await waitForIteration(page, appliedAt + 1);
@@ -91,15 +91,13 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
 
   // A non-finite loss pauses the run with a message and keeps the last finite image.
   const finiteAt = await iteration(page);
-  await page.getByLabel('Style weight β value').fill('1e300');
-  await page.getByLabel('Style weight β value').press('Enter');
+  await fillAndEnter(page, 'Style weight β value', '1e300');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
   await expect(page.getByText(/paused and kept the last finite image/)).toBeVisible();
   const nanPausedAt = await iteration(page);
   expect(nanPausedAt).toBeGreaterThanOrEqual(finiteAt);
   expect(Number.isFinite(await readValue(page, 'loss-total'))).toBe(true);
-  await page.getByLabel('Style weight β value').fill('40');
-  await page.getByLabel('Style weight β value').press('Enter');
+  await fillAndEnter(page, 'Style weight β value', '40');
 
   // Stop ends the run.
   await page.getByRole('button', { name: 'Stop' }).click();
@@ -136,20 +134,16 @@ test('drop two images, run with live beta, pause/resume/stop, download the PNG',
 
 test('settings survive a reload', async ({ page }) => {
   await page.goto('/');
-  await page.getByLabel('Content weight α value').fill('25');
-  await page.getByLabel('Content weight α value').press('Enter');
+  await fillAndEnter(page, 'Content weight α value', '25');
   // Keyboard on the (log-scale) slider: one step is a hundredth of a decade.
   await page.getByLabel('Content weight α', { exact: true }).focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByLabel('Content weight α value')).toHaveValue('25.7');
-  await page.getByLabel('Iterations').fill('7');
-  await page.getByLabel('Iterations').press('Enter');
-  await page.getByLabel('Output long side (px)').fill('96');
-  await page.getByLabel('Output long side (px)').press('Enter');
+  await fillAndEnter(page, 'Iterations', '7');
+  await fillAndEnter(page, 'Output long side (px)', '96');
   await page.getByLabel('Optimiser').selectOption('lbfgs');
   await page.getByRole('button', { name: 'Remove block5_conv1' }).click();
-  await page.getByLabel('block2_conv1 value').fill('0.5');
-  await page.getByLabel('block2_conv1 value').press('Enter');
+  await fillAndEnter(page, 'block2_conv1 value', '0.5');
   await page.reload();
   await expect(page.getByLabel('Content weight α value')).toHaveValue('25.7');
   await expect(page.getByLabel('Iterations')).toHaveValue('7');
@@ -167,10 +161,7 @@ test('the webgl backend (SwiftShader here) stylises the samples', async ({ page 
   await page.getByRole('button', { name: 'Try samples' }).click();
   await expect(page.getByTestId('size-content')).toContainText('320×240 px');
   // Shallow layers keep SwiftShader's shader compiles and steps short; the path is what is tested.
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block2_conv2');
+  await useShallowLayers(page, 'block2_conv2');
   await prepareDemoRun(page, { longSide: 64, iterations: 50 });
   await startRun(page);
   const from = await waitForIteration(page, 1, 180_000);

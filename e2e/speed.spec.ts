@@ -5,12 +5,12 @@
  */
 import { expect, test } from '@playwright/test';
 import {
-  dropFile,
+  dropContentAndStyle,
   iteration,
   prepareDemoRun,
-  waitForIteration,
-  useDemoWeights,
   startRun,
+  useDemoWeights,
+  waitForIteration,
 } from './helpers';
 
 test.describe('first visit', () => {
@@ -56,8 +56,7 @@ test.describe('first visit', () => {
 
 test('Pause takes effect within one iteration and says "Pausing…" meanwhile', async ({ page }) => {
   await page.goto('/');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await prepareDemoRun(page, { longSide: 160, iterations: 50 });
   await startRun(page);
   await waitForIteration(page, 2, 300_000);
@@ -78,8 +77,7 @@ test('Stop while "Pausing…" wins on webgl: the run ends stopped, not paused', 
   test.setTimeout(300_000);
   await page.goto('/');
   await page.getByLabel('Backend').selectOption('webgl');
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
+  await dropContentAndStyle(page);
   await prepareDemoRun(page, { longSide: 128, iterations: 50 });
   await page.getByLabel('Coarse to fine (stages doubling up to the output size)').uncheck();
   await startRun(page);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
 import { PNG } from 'pngjs';
-import { dropFile, prepareDemoRun, startRun } from './helpers';
+import { prepareShallowRun, startRun } from './helpers';
 
 /** EBML variable-length integer at `at`: its length and value (marker bit kept for IDs). */
 function vint(b: Uint8Array, at: number, keepMarker: boolean): { len: number; value: number } {
@@ -63,13 +63,7 @@ function readWebm(b: Uint8Array): {
 }
 
 async function runWithSnapshots(page: Page): Promise<number> {
-  await dropFile(page, page.getByTestId('dropzone-content'), 'content.png');
-  await dropFile(page, page.getByTestId('dropzone-style'), 'style.png');
-  for (const layer of ['block5_conv1', 'block4_conv1', 'block3_conv1', 'block2_conv1']) {
-    await page.getByRole('button', { name: `Remove ${layer}` }).click();
-  }
-  await page.getByLabel('Content layer').selectOption('block1_conv2');
-  await prepareDemoRun(page, { longSide: 64, iterations: 12 });
+  await prepareShallowRun(page, 'block1_conv2', { longSide: 64, iterations: 12 });
   await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   // The end snapshot is stored just after the run ends.
