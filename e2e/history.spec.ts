@@ -43,10 +43,11 @@ function storedInDb(page: Page): Promise<{ count: number; bytes: number }> {
 async function runUntilAdded(page: Page, n: number): Promise<void> {
   const target = (await added(page)) + n;
   while ((await added(page)) < target) {
-    // Restart asks first once a run has progress; the state leaves 'done' at once (the page's own
-    // 'starting'), so the wait below is for this run's end, not the last one's.
+    const before = await added(page);
     await startRun(page);
-    await expect(page.getByTestId('run-state')).not.toHaveText('done');
+    // This run's snapshots, then its end. Not "the state leaves 'done'" first: a 12-iteration run
+    // can be over before a look at its state (a CI run under load missed it and waited a minute).
+    await expect.poll(() => added(page), { timeout: 120_000 }).toBeGreaterThan(before);
     await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
     // The end snapshot lands after the state changes: wait until the page has stored it.
     // Both sides are read at every poll: the page's count may still grow while this waits.
