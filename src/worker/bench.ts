@@ -243,7 +243,11 @@ export async function measureIterations(
 }
 
 /** [height, width, channels] of each style layer's activation at an h x w image. */
-function styleActivationShapes(s: StyleSettings, h: number, w: number): [number, number, number][] {
+export function styleActivationShapes(
+  s: StyleSettings,
+  h: number,
+  w: number,
+): [number, number, number][] {
   const wanted = new Set<ConvLayerName>(s.styleLayers.map((l) => l.name));
   const out: [number, number, number][] = [];
   for (const l of layersUpTo(deepestLayer([...wanted]))) {
