@@ -47,13 +47,13 @@ export interface RunSuggestion {
   seconds: number;
 }
 
+/** The shape planned for before a content image is chosen (most photos are 4:3). */
+export const SHAPE_BEFORE_CONTENT: Size = { width: 4, height: 3 };
+
 /**
  * The largest size whose PREFERRED_ITERATIONS fit in TARGET_SECONDS; on a device too slow even
  * for the smallest size, fewer iterations there (at least MIN_ITERATIONS).
  */
-/** The shape planned for before a content image is chosen (most photos are 4:3). */
-export const SHAPE_BEFORE_CONTENT: Size = { width: 4, height: 3 };
-
 export function suggestRun(speed: SpeedSample, content: Size | null): RunSuggestion {
   const shape = content ?? SHAPE_BEFORE_CONTENT;
   let best: RunSuggestion | null = null;
