@@ -12,8 +12,11 @@ export interface PreviewServer {
   stop(): void;
 }
 
-/** Starts vite preview on 127.0.0.1:`port` and resolves once it answers (30 s at most). */
-export async function startPreview(port: number): Promise<PreviewServer> {
+/**
+ * Starts vite preview on 127.0.0.1:`port` and resolves once `path` answers (30 s at most); a
+ * server that exits or never answers rejects with what it printed.
+ */
+export async function startPreview(port: number, path = ''): Promise<PreviewServer> {
   const server = spawn(
     process.execPath,
     [
@@ -25,18 +28,22 @@ export async function startPreview(port: number): Promise<PreviewServer> {
       '--host',
       '127.0.0.1',
     ],
-    { cwd: ROOT, stdio: 'ignore' },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let output = '';
+  server.stdout.on('data', (d) => (output += String(d)));
+  server.stderr.on('data', (d) => (output += String(d)));
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited: ${output}`);
     try {
-      if ((await fetch(url)).ok) return { url, stop: () => server.kill() };
+      if ((await fetch(url + path)).ok) return { url, stop: () => server.kill() };
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
   server.kill();
-  throw new Error(`vite preview did not answer at ${url}`);
+  throw new Error(`vite preview did not answer at ${url + path} within 30 s: ${output}`);
 }

@@ -4,12 +4,13 @@
  * window.__styleBench. Builds the app, serves it with vite preview on 127.0.0.1 (port from
  * --port / BENCH_PORT, 4174 by default), and stops the server when done.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig from '../../playwright.config';
 import type { BenchExtras, BenchMeasurement } from '../../src/worker/bench';
 import type { BackendName } from '../../src/worker/protocol';
 import type { BenchReady, StyleBenchHandle } from './benchPage';
+import { startPreview } from '../previewServer';
 import { ROOT } from './inputs';
 import { median } from './stats';
 
@@ -60,30 +61,6 @@ function build(log: (line: string) => void): number {
   const r = spawnSync(VITE, ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
   return performance.now() - t;
-}
-
-async function serve(port: number): Promise<ChildProcess> {
-  const origin = `http://127.0.0.1:${port}`;
-  const server = spawn(
-    VITE,
-    ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  server.stdout?.on('data', (d) => (output += String(d)));
-  server.stderr?.on('data', (d) => (output += String(d)));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited: ${output}`);
-    try {
-      if ((await fetch(`${origin}/bench.html`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  server.kill();
-  throw new Error(`vite preview did not answer on ${origin} within 30 s: ${output}`);
 }
 
 /** The e2e tests' Chromium flags, plus WebGPU (SwiftShader's adapter) when a pass wants it. */
@@ -193,7 +170,7 @@ async function measurePass(
 
 export async function browserBench(opts: BrowserOptions): Promise<BrowserResult> {
   const buildMs = build(opts.log);
-  const server = await serve(opts.port);
+  const server = await startPreview(opts.port, 'bench.html');
   let browser: Browser | null = null;
   try {
     browser = await chromium.launch({
@@ -207,6 +184,6 @@ export async function browserBench(opts: BrowserOptions): Promise<BrowserResult>
     return { chromiumVersion: browser.version(), backends, buildMs };
   } finally {
     await browser?.close();
-    server.kill();
+    server.stop();
   }
 }

@@ -3,7 +3,8 @@
  * own preview draw. The measuring code is loaded on the first request only, so the product
  * worker does not carry it.
  */
-import { messageOf, post, shared } from './context';
+import { post, shared } from './context';
+import { messageOf } from './errors';
 import type { ToWorker } from './protocol';
 import { draw, runState } from './runLoop';
 

@@ -11,8 +11,6 @@ export function post(msg: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(msg, transfer);
 }
 
-export { messageOf } from './errors';
-
 export const shared: {
   preview: OffscreenCanvasRenderingContext2D | null;
   previewCanvas: OffscreenCanvas | null;

@@ -4,7 +4,8 @@
  * the e2e tests.
  */
 import { activateBackend } from './backend';
-import { messageOf, post, shared } from './context';
+import { post, shared } from './context';
+import { messageOf } from './errors';
 import {
   abandonRun,
   checkpoint,

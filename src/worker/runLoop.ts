@@ -19,7 +19,8 @@ import {
   type StageInfo,
 } from '../engine/stages';
 import { memoryModelFor, refuseIfTooLarge } from './memoryCheck';
-import { messageOf, post, scope, shared } from './context';
+import { post, scope, shared } from './context';
+import { messageOf } from './errors';
 import { contextLost, whenContextLost } from './webglRecovery';
 import { allFinite, pixelsToTensor, rgbToImageData, saturatedFraction } from './pixels';
 import type {

@@ -6,7 +6,8 @@ import { loadWeights, WeightsFormatError, WeightsNotFoundError } from '../model/
 import { disposeWeights, toTensors } from '../model/weights';
 import { activateBackend } from './backend';
 import { calibrate, calibrationValid } from './calibration';
-import { messageOf, post, shared } from './context';
+import { post, shared } from './context';
+import { messageOf } from './errors';
 import type { BackendChoice, ToWorker, WeightsInUse } from './protocol';
 import { disposeRun, hasRun, runState, setState } from './runLoop';
 
