@@ -41,4 +41,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['**/ui/*', '**/worker/*', 'react'] }],
     },
   },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      // The model (weights, formats, topology) is the lowest layer: nothing above it.
+      'no-restricted-globals': ['error', 'document', 'window', 'postMessage', 'self'],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/engine/*', '**/ui/*', '**/worker/*', 'react'] },
+      ],
+    },
+  },
 );

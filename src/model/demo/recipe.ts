@@ -11,7 +11,7 @@
  * before it. Deterministic for a given seed, calibration set and tfjs backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { toCaffe } from '../../engine/preprocess';
+import { toCaffe } from '../caffe';
 import { decodeFloat16, encodeFloat16 } from '../float16';
 import { VGG16_LAYERS } from '../topology';
 import type { RawVgg16Weights } from '../weights';
