@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
 node scripts/ensure-test-model.mjs
 
-echo "== lint (eslint + prettier)"
+echo "== lint (eslint + prettier + import cycles)"
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+npm run --silent lint:cycles
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "== production dependencies (licences, nothing declared but unused)"
@@ -17,5 +18,6 @@ echo "== unit tests (node, tfjs cpu backend)"
 npx vitest run
 echo "== build"
 npx vite build --logLevel warn
+node --import tsx scripts/check-product-bundle.ts
 echo "== e2e (Playwright, Debian chromium, SwiftShader WebGL)"
 npx playwright test

@@ -1,11 +1,13 @@
 /**
- * The bench page's script (bench.html): starts the app's own style worker with a transferred
+ * The bench page's script (bench.html): starts the bench worker (src/worker/benchWorker.ts: the
+ * app's backend set-up, weights loader and preview draw around the measuring core) with a transferred
  * preview canvas on the backend named by ?backend= (webgl when absent), loads the demo weights,
  * and exposes window.__styleBench so that scripts/bench/browser.ts can ask for measurements with
  * page.evaluate.
  */
 import type { BenchExtras, BenchMeasurement, BenchRequest } from '../../src/worker/bench';
-import type { BackendName, FromWorker, ToWorker } from '../../src/worker/protocol';
+import type { BenchFromWorker, BenchToWorker } from '../../src/worker/benchProtocol';
+import type { BackendName } from '../../src/worker/protocol';
 
 export interface BenchReady {
   backend: string;
@@ -32,31 +34,32 @@ declare global {
   }
 }
 
-const worker = new Worker(new URL('../../src/worker/styleWorker.ts', import.meta.url), {
+const worker = new Worker(new URL('../../src/worker/benchWorker.ts', import.meta.url), {
   type: 'module',
 });
-const send = (msg: ToWorker, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
+const send = (msg: BenchToWorker, transfer: Transferable[] = []) =>
+  worker.postMessage(msg, transfer);
 
-type Waiter = { match: (m: FromWorker) => boolean; resolve: (m: FromWorker) => void };
+type Waiter = { match: (m: BenchFromWorker) => boolean; resolve: (m: BenchFromWorker) => void };
 const waiters: Waiter[] = [];
 let failure: ((e: Error) => void) | null = null;
 
-function next<T extends FromWorker['type']>(
+function next<T extends BenchFromWorker['type']>(
   type: T,
-  match: (m: Extract<FromWorker, { type: T }>) => boolean = () => true,
-): Promise<Extract<FromWorker, { type: T }>> {
+  match: (m: Extract<BenchFromWorker, { type: T }>) => boolean = () => true,
+): Promise<Extract<BenchFromWorker, { type: T }>> {
   return new Promise((resolve, reject) => {
     failure = reject;
     waiters.push({
-      match: (m) => m.type === type && match(m as Extract<FromWorker, { type: T }>),
-      resolve: (m) => resolve(m as Extract<FromWorker, { type: T }>),
+      match: (m) => m.type === type && match(m as Extract<BenchFromWorker, { type: T }>),
+      resolve: (m) => resolve(m as Extract<BenchFromWorker, { type: T }>),
     });
   });
 }
 
-worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+worker.onmessage = (ev: MessageEvent<BenchFromWorker>) => {
   const m = ev.data;
-  if (m.type === 'error' || m.type === 'weightsError') {
+  if (m.type === 'error') {
     failure?.(new Error(`worker: ${m.message}`));
     return;
   }
@@ -80,7 +83,7 @@ async function start(): Promise<BenchReady> {
   send({ type: 'init', canvas: offscreen, backend: wanted }, [offscreen]);
   const b = await backend;
   const loaded = next('weightsLoaded');
-  send({ type: 'loadWeights', source: { kind: 'demo' } });
+  send({ type: 'loadWeights' });
   await loaded;
   return {
     backend: b.backend,

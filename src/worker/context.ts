@@ -3,6 +3,7 @@
  * that outlive a run (backend choice, weights, the preview canvas, debug mode).
  */
 import type { RawVgg16Weights, Vgg16Weights } from '../model/weights';
+import type { PreviewTarget } from './preview';
 import type { BackendChoice, Calibration, FromWorker } from './protocol';
 
 export const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -12,8 +13,7 @@ export function post(msg: FromWorker, transfer: Transferable[] = []): void {
 }
 
 export const shared: {
-  preview: OffscreenCanvasRenderingContext2D | null;
-  previewCanvas: OffscreenCanvas | null;
+  preview: PreviewTarget | null;
   backendChoice: BackendChoice;
   /** The weights as arrays: tensors belong to a backend and die with a lost context. */
   rawWeights: RawVgg16Weights | null;
@@ -25,7 +25,6 @@ export const shared: {
 } = {
   calibration: null,
   preview: null,
-  previewCanvas: null,
   backendChoice: 'auto',
   rawWeights: null,
   weights: null,

@@ -7,7 +7,6 @@
  */
 import type { ConvLayerName } from '../model/topology';
 import type { StyleSettings } from '../engine/settings';
-import type { BenchMeasurement, BenchRequest } from './bench';
 import type { StagedCheckpoint } from '../engine/stages';
 
 export type { StagedCheckpoint };
@@ -137,9 +136,7 @@ export type ToWorker =
   /** Reports tf.memory() (leak checks in the e2e tests). */
   | { type: 'memory'; requestId: number }
   /** Fault injection for the e2e tests; refused unless init said debug. */
-  | { type: 'debug'; action: DebugAction }
-  /** Measures iterations against a bare VGG16 pass (npm run bench, via bench.html). */
-  | { type: 'bench'; requestId: number; request: BenchRequest };
+  | { type: 'debug'; action: DebugAction };
 
 /**
  * loseContext: WEBGL_lose_context; crash: an uncaught error; closeSelf: the worker calls close()
@@ -249,10 +246,4 @@ export type FromWorker =
       height: number;
       iteration: number;
       png: ArrayBuffer;
-    }
-  | {
-      type: 'benchResult';
-      requestId: number;
-      result: BenchMeasurement | null;
-      error: string | null;
     };

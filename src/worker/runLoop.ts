@@ -23,6 +23,7 @@ import { post, scope, shared } from './context';
 import { messageOf } from './errors';
 import { contextLost, whenContextLost } from './webglRecovery';
 import { allFinite, pixelsToTensor, rgbToImageData, saturatedFraction } from './pixels';
+import { drawPreview } from './preview';
 import type {
   LiveSettingsPatch,
   LossReport,
@@ -123,13 +124,7 @@ function nextFrame(): Promise<void> {
 }
 
 export function draw(good: { width: number; height: number; rgb: ArrayLike<number> }): void {
-  const { preview, previewCanvas } = shared;
-  if (!preview || !previewCanvas) return;
-  if (previewCanvas.width !== good.width || previewCanvas.height !== good.height) {
-    previewCanvas.width = good.width;
-    previewCanvas.height = good.height;
-  }
-  preview.putImageData(rgbToImageData(good.rgb, good.width, good.height), 0, 0);
+  drawPreview(shared.preview, good);
 }
 
 /** Frees the run (waiting for its step in flight) and forgets everything about it. */

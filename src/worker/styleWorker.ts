@@ -4,16 +4,15 @@
  * - ./runLoop: the run, its step loop and preview, pause/resume/stop, live settings, download;
  * - ./weightsJobs: the tfjs backend and the VGG16 weights;
  * - ./faultRecovery: lost WebGL context, debug fault injection;
- * - ./benchJob: npm run bench's measurements (its code loads on first use).
  *
  * Control messages (pause, resume, stop, live settings) act at once; heavier requests (backend,
- * weights, start, download, bench) go through a serial queue so they never interleave.
+ * weights, start, download) go through a serial queue so they never interleave.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bench } from './benchJob';
 import { post, scope, shared } from './context';
 import { messageOf, unknownMessageError } from './errors';
 import { debugAction, recoverFromContextLoss } from './faultRecovery';
+import { previewTarget } from './preview';
 import type { ToWorker } from './protocol';
 import {
   download,
@@ -60,8 +59,7 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   switch (msg.type) {
     case 'init':
       shared.debugEnabled = msg.debug === true;
-      shared.previewCanvas = msg.canvas;
-      shared.preview = msg.canvas.getContext('2d');
+      shared.preview = previewTarget(msg.canvas);
       shared.calibration = calibrationValid(msg.calibration) ? msg.calibration : null;
       enqueue(() => setBackend(msg.backend));
       break;
@@ -86,9 +84,6 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'download':
       enqueue(() => download(msg.requestId, msg.stageEnd));
-      break;
-    case 'bench':
-      enqueue(() => bench(msg));
       break;
     case 'pause':
       pause();
