@@ -2,7 +2,7 @@
  * The offline app: after one visit the service worker serves the app shell, the worker and the
  * wasm binaries, the weights come from IndexedDB, and a run works with no network at all.
  */
-import { test, expect } from '@playwright/test';
+import { test, expect, type Response } from '@playwright/test';
 import {
   collectPageErrors,
   dropContentAndStyle,
@@ -12,6 +12,12 @@ import {
   waitForIteration,
 } from './helpers';
 
+const ISOLATION_AND_CSP = [
+  'cross-origin-opener-policy',
+  'cross-origin-embedder-policy',
+  'content-security-policy',
+] as const;
+
 test('visit once, go offline, reload: the page is served by the service worker and runs three iterations', async ({
   page,
   context,
@@ -19,10 +25,12 @@ test('visit once, go offline, reload: the page is served by the service worker a
   test.setTimeout(300_000);
   const errors = collectPageErrors(page);
   const first = await page.goto('/');
-  const coep = first?.headers()['cross-origin-embedder-policy'] ?? null;
-  const isolatedOnline = await page.evaluate(() => crossOriginIsolated);
-  // The page is isolated exactly when the server sends COOP/COEP (vite preview does).
-  expect(isolatedOnline).toBe(coep === 'require-corp');
+  const online = first?.headers() ?? {};
+  // vite preview sends cross-origin isolation (threads) and the CSP (vite.config.ts).
+  expect(online['cross-origin-opener-policy']).toBe('same-origin');
+  expect(online['cross-origin-embedder-policy']).toBe('require-corp');
+  expect(online['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval' blob:");
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await expect(page.locator('link[rel="manifest"]')).toHaveAttribute(
     'href',
     '/manifest.webmanifest',
@@ -40,11 +48,18 @@ test('visit once, go offline, reload: the page is served by the service worker a
     .toBe(true);
 
   await context.setOffline(true);
+  // Workers obey their own script's headers, not the page's: the style worker's must hold too.
+  const workerScripts: Response[] = [];
+  page.on('response', (r) => {
+    if (/styleWorker[^/]*\.js$/.test(new URL(r.url()).pathname)) workerScripts.push(r);
+  });
   const offline = await page.reload();
   expect(offline?.fromServiceWorker()).toBe(true);
-  // The cached response kept its headers: isolation and the CSP hold offline too.
-  expect(offline?.headers()['cross-origin-embedder-policy'] ?? null).toBe(coep);
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(isolatedOnline);
+  // The cached responses kept their headers: isolation and the CSP hold offline, present and
+  // the same as online (the same would also hold with both missing).
+  const offlineHeaders = offline?.headers() ?? {};
+  for (const name of ISOLATION_AND_CSP) expect(offlineHeaders[name], name).toBe(online[name]);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
   await expect(page.getByTestId('weights-status')).toContainText('Demo weights loaded from cache', {
     timeout: 120_000,
@@ -54,6 +69,12 @@ test('visit once, go offline, reload: the page is served by the service worker a
   await useShallowLayers(page, 'block2_conv2');
   await startRun(page);
   await waitForIteration(page, 3, 180_000);
+  expect(workerScripts.length, 'the style worker script was fetched offline').toBeGreaterThan(0);
+  for (const r of workerScripts) {
+    expect(r.fromServiceWorker()).toBe(true);
+    const h = r.headers();
+    for (const name of ISOLATION_AND_CSP) expect(h[name], `worker ${name}`).toBe(online[name]);
+  }
   await expect(page.getByTestId('run-state')).toHaveText('done');
   await expect(page.getByRole('alert')).toHaveCount(0);
   expect(errors).toEqual([]);

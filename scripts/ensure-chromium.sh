@@ -14,9 +14,29 @@ if command -v apt-get >/dev/null 2>&1; then
       exit 1
     fi
   fi
+  # A fresh machine often runs an apt job of its own at boot (apt-daily, unattended upgrades).
+  # install waits up to 10 min for the dpkg lock (DPkg::Lock::Timeout); update's lock on the
+  # package lists has no such option (apt 2.6), so update is tried again every 10 s for 10 min.
+  LOCK_WAIT=(-o DPkg::Lock::Timeout=600)
+  update() {
+    local tries=60
+    until $SUDO apt-get "${LOCK_WAIT[@]}" update -qq; do
+      tries=$((tries - 1))
+      if [ "$tries" -le 0 ]; then return 1; fi
+      echo "ensure-chromium: apt-get update failed (another apt running?); again in 10 s" >&2
+      sleep 10
+    done
+  }
+  install() {
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${LOCK_WAIT[@]}" install -y -qq chromium >/dev/null
+  }
   echo "ensure-chromium: installing Debian's chromium (apt-get)..." >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  update
+  if ! install; then
+    echo "ensure-chromium: apt-get install failed; updating and retrying once" >&2
+    update
+    install
+  fi
   exit 0
 fi
 cat >&2 <<MSG

@@ -1,10 +1,12 @@
 /**
  * SPEC.md's cost functions, exactly. Activations are [1, nH, nW, nC] (or [nH, nW, nC]); every
- * function returns a scalar tensor the caller owns and is differentiable for tf.grad.
+ * function returns a scalar tensor the caller owns and is differentiable for tf.grad. Every cost is
+ * summed with stableSum: these are the numbers the page reports and the line search compares.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ConvLayerName } from '../model/topology';
 import type { StyleLayerWeight } from './settings';
+import { stableSum } from './stableSum';
 
 /** [nH, nW, nC] of an activation, whatever its leading batch dim of 1. */
 export function activationDims(a: tf.Tensor): [number, number, number] {
@@ -27,7 +29,7 @@ function assertSameShape(a: tf.Tensor, b: tf.Tensor, what: string): void {
 export function contentCost(aC: tf.Tensor, aG: tf.Tensor): tf.Scalar {
   assertSameShape(aC, aG, 'contentCost');
   const [nH, nW, nC] = activationDims(aG);
-  return tf.tidy(() => tf.div(tf.sum(tf.squaredDifference(aC, aG)), 4 * nH * nW * nC));
+  return tf.tidy(() => tf.div(stableSum(tf.squaredDifference(aC, aG)), 4 * nH * nW * nC));
 }
 
 /**
@@ -69,7 +71,7 @@ export function layerStyleCostFromGram(gramS: tf.Tensor2D, aG: tf.Tensor): tf.Sc
     );
   }
   const norm = (2 * nH * nW * nC) ** 2;
-  return tf.tidy(() => tf.div(tf.sum(tf.squaredDifference(gramS, gramMatrix(aG))), norm));
+  return tf.tidy(() => tf.div(stableSum(tf.squaredDifference(gramS, gramMatrix(aG))), norm));
 }
 
 /** J_style^[l](S, G) = sum((Gram(aS) - Gram(aG))^2) / (2 nH nW nC)^2. */
@@ -138,7 +140,7 @@ export function totalVariation(img: tf.Tensor): tf.Scalar {
     const x = tf.reshape(img, [H, W, C]);
     const dv =
       H > 1
-        ? tf.sum(
+        ? stableSum(
             tf.squaredDifference(
               tf.slice(x, [1, 0, 0], [H - 1, W, C]),
               tf.slice(x, [0, 0, 0], [H - 1, W, C]),
@@ -147,7 +149,7 @@ export function totalVariation(img: tf.Tensor): tf.Scalar {
         : tf.scalar(0);
     const dh =
       W > 1
-        ? tf.sum(
+        ? stableSum(
             tf.squaredDifference(
               tf.slice(x, [0, 1, 0], [H, W - 1, C]),
               tf.slice(x, [0, 0, 0], [H, W - 1, C]),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV_LAYER_NAMES } from '../model/topology';
 import { disposeWeights, type Vgg16Weights } from '../model/weights';
 import { randomWeights, seededArray } from './testing';
-import { extractFeatures, getInputGradientMode, setInputGradientMode } from './vgg16';
+import { extractFeatures } from './vgg16';
 
 describe('VGG16 forward pass', () => {
   let weights: Vgg16Weights;
@@ -73,74 +73,5 @@ describe('VGG16 forward pass', () => {
     ).toThrow(/expected input \[1, H, W, 3\]/);
     expect(CONV_LAYER_NAMES.length).toBe(13);
     tf.dispose([input, ok.block2_conv2]);
-  });
-});
-
-/**
- * The conv input gradient computed as a forward conv with the flipped kernel (the fast path on
- * wasm) against tfjs' own Conv2DBackpropInput, through pools and ReLUs, at two sizes (one not
- * square, one with odd pooled sizes), with non-zero biases so that ReLUs cut.
- */
-describe('conv input gradient as a forward conv', () => {
-  let weights: Vgg16Weights;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    weights = randomWeights('block3_conv2', 3);
-    // Biases of both signs so some units are off (the random weights' biases are zero).
-    for (const [i, cw] of Object.values(weights).entries()) {
-      const n = cw!.bias.shape[0];
-      cw!.bias.dispose();
-      cw!.bias = tf.tensor1d(seededArray(n, 100 + i, -0.5, 0.5));
-    }
-  });
-  afterAll(() => {
-    setInputGradientMode('forward-conv');
-    disposeWeights(weights);
-  });
-
-  function gradient(mode: 'forward-conv' | 'tfjs', h: number, w: number): Float32Array {
-    setInputGradientMode(mode);
-    return tf.tidy(() => {
-      const x = tf.tensor4d(seededArray(h * w * 3, 11, -100, 100), [1, h, w, 3]);
-      const layers = ['block1_conv2', 'block2_conv2', 'block3_conv2'] as const;
-      const g = tf.grad((input: tf.Tensor) => {
-        const acts = extractFeatures(weights, input as tf.Tensor4D, layers);
-        // A weighted sum of every layer, so each layer's gradient path counts.
-        return tf.addN(
-          layers.map((l, i) =>
-            tf.sum(tf.mul(acts[l], tf.tensor(seededArray(acts[l].size, 20 + i), acts[l].shape))),
-          ),
-        );
-      })(x);
-      return g.dataSync() as Float32Array;
-    });
-  }
-
-  it.each([
-    [16, 16],
-    [20, 28],
-  ])('equals tfjs Conv2DBackpropInput at %ix%i within 1e-5 relative', (h, w) => {
-    expect(getInputGradientMode()).toBe('forward-conv');
-    const before = tf.memory().numTensors;
-    const ours = gradient('forward-conv', h, w);
-    const theirs = gradient('tfjs', h, w);
-    setInputGradientMode('forward-conv');
-    expect(tf.memory().numTensors).toBe(before);
-    let maxAbs = 0;
-    let maxDiff = 0;
-    for (let i = 0; i < ours.length; i++) {
-      maxAbs = Math.max(maxAbs, Math.abs(theirs[i]));
-      maxDiff = Math.max(maxDiff, Math.abs(ours[i] - theirs[i]));
-    }
-    expect(maxAbs).toBeGreaterThan(0);
-    expect(maxDiff / maxAbs).toBeLessThan(1e-5);
-  });
-
-  it('runs no Conv2DBackpropInput kernel in forward-conv mode (and tfjs mode does)', async () => {
-    const kernelsOf = async (mode: 'forward-conv' | 'tfjs') =>
-      (await tf.profile(() => void gradient(mode, 8, 8))).kernelNames;
-    expect(await kernelsOf('forward-conv')).not.toContain('Conv2DBackpropInput');
-    expect(await kernelsOf('tfjs')).toContain('Conv2DBackpropInput');
-    setInputGradientMode('forward-conv');
   });
 });

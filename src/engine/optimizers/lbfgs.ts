@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readHolding } from '../heldReads';
+import { stableDot } from '../stableSum';
 import { readReport } from './readReport';
 import {
   allFinite,
@@ -117,7 +118,8 @@ export class Lbfgs implements PixelOptimizer {
         const packed = tf.tidy(() => {
           const s = tf.sub(xNew, x);
           const y = tf.sub(ev.grad, g);
-          const dot = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(a, b)).reshape([1]);
+          // Blocked sums: gdx sets the Armijo bound that fNew is compared with.
+          const dot = (a: tf.Tensor, b: tf.Tensor) => stableDot(a, b).reshape([1]);
           return tf.concat([
             ev.report,
             dot(g, s),
