@@ -140,7 +140,7 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -15,8 +15,8 @@ import {
   useDemoWeights,
   waitForIteration,
 } from './helpers';
-import { FUZZ_KINDS, MUTATIONS, fuzzCase, type FuzzKind } from '../src/fuzz/mutate';
-import { fuzzSeeds } from '../src/fuzz/seeds';
+import { FUZZ_KINDS, MUTATIONS, fuzzCase, type FuzzKind } from '../test/fuzz/mutate';
+import { fuzzSeeds } from '../test/fuzz/seeds';
 
 const FUZZ_SEED = 20261128;
 const TYPE: Record<FuzzKind, { ext: string; mime: string }> = {

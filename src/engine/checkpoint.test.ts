@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StyleTransferRun, type RunCheckpoint } from './run';
 import { StagedRun } from './stages';
 import type { OptimizerName } from './settings';
-import { patternPair, useCpuInputs } from './testFixture';
+import { patternPair, useCpuInputs } from '../../test/engineFixture';
 import { patternImage, SHALLOW_SETTINGS } from './testing';
 
 const SIZE = 16;

@@ -12,7 +12,7 @@ import {
   type Mat3,
 } from './colour';
 import { StyleTransferRun } from './run';
-import { useCpuInputs } from './testFixture';
+import { useCpuInputs } from '../../test/engineFixture';
 import { maxAbsDiff, patternImage, SHALLOW_SETTINGS } from './testing';
 
 /** A photo-like content: muted colours (a warm cast), well inside 0..255. */

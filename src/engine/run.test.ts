@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StyleTransferRun, type LossBreakdown } from './run';
 import type { StyleSettings } from './settings';
-import { patternPair, useCpuInputs } from './testFixture';
+import { patternPair, useCpuInputs } from '../../test/engineFixture';
 import { maxAbsDiff, patternImage, rel, SHALLOW_SETTINGS } from './testing';
 
 const SIZE = 16;

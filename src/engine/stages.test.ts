@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { downscaleSmoothly, planStages, StagedRun, stageAt, stageLongSides } from './stages';
 import type { StyleSettings } from './settings';
-import { useCpuInputs } from './testFixture';
+import { useCpuInputs } from '../../test/engineFixture';
 import { maxAbsDiff, patternImage, SHALLOW_SETTINGS } from './testing';
 
 describe('the stage plan', () => {

@@ -6,7 +6,7 @@ import { resizeToCover, toCaffe } from './preprocess';
 import { StyleTransferRun } from './run';
 import type { StyleSettings } from './settings';
 import { activationSize, StyleTargets, styleSizeFor } from './targets';
-import { useCpuInputs } from './testFixture';
+import { useCpuInputs } from '../../test/engineFixture';
 import { maxAbsDiff, patternImage, rel, SHALLOW_SETTINGS } from './testing';
 import { extractFeatures } from './vgg16';
 

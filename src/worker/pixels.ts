@@ -16,6 +16,18 @@ export function pixelsToTensor(img: PixelImage): tf.Tensor3D {
   });
 }
 
+/** Several images as tensors; on a failure the ones made so far are freed. */
+export function pixelsOf(images: PixelImage[]): tf.Tensor3D[] {
+  const out: tf.Tensor3D[] = [];
+  try {
+    for (const p of images) out.push(pixelsToTensor(p));
+  } catch (e) {
+    tf.dispose(out);
+    throw e;
+  }
+  return out;
+}
+
 /** RGB floats [H, W, 3] (0..255, maybe outside) -> ImageData with opaque alpha, clamped and rounded. */
 export function rgbToImageData(rgb: ArrayLike<number>, w: number, h: number): ImageData {
   const out = new Uint8ClampedArray(w * h * 4);

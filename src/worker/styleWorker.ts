@@ -1,9 +1,10 @@
 /**
  * The style worker's entry: the only bridge between the page and tfjs. It routes the typed
  * messages of ./protocol.ts to the parts that do the work:
- * - ./runLoop: the run, its step loop and preview, pause/resume/stop, live settings, download;
+ * - ./runController: the run as one object (its states in ./runStates.ts), with its step
+ *   (./runStep), output (./runOutput) and recovery after a lost context (./faultRecovery);
  * - ./weightsJobs: the tfjs backend and the VGG16 weights;
- * - ./faultRecovery: lost WebGL context, debug fault injection;
+ * - ./debugHooks: fault injection for the e2e tests, loaded only with ?debug;
  *
  * Control messages (pause, resume, stop, live settings) act at once; heavier requests (backend,
  * weights, start, download) go through a serial queue so they never interleave.
@@ -11,22 +12,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { post, scope, shared } from './context';
 import { messageOf, unknownMessageError } from './errors';
-import { debugAction, recoverFromContextLoss } from './faultRecovery';
-import { previewTarget } from './preview';
+import { recoverFromContextLoss } from './faultRecovery';
+import { drawPreview, previewTarget } from './preview';
 import type { ToWorker } from './protocol';
-import {
-  download,
-  pause,
-  queueSettings,
-  resume,
-  setContextLostHandler,
-  setMaxIterations,
-  showResult,
-  settle,
-  start,
-  startTicket,
-  stop,
-} from './runLoop';
+import { RunController } from './runController';
+import { download, showResult } from './runOutput';
 import { calibrateBackends, loadWeightsRequest, setBackend } from './weightsJobs';
 import { calibrationValid } from './calibration';
 
@@ -37,7 +27,17 @@ function enqueue(job: () => Promise<void> | void): void {
     .catch((e) => post({ type: 'error', where: 'protocol', message: messageOf(e) }));
 }
 
-setContextLostHandler((token) => enqueue(() => recoverFromContextLoss(token)));
+/** The one run of this worker (a new Start replaces its contents, not the object). */
+const run: RunController = new RunController({
+  post,
+  weights: () => shared.weights,
+  draw: (img) => drawPreview(shared.preview, img),
+  contextLost: (token) => enqueue(() => recoverFromContextLoss(run, token)),
+  close: () => scope.close(),
+});
+
+/** The debug hooks' module, imported on init when the page was opened with ?debug. */
+let debugHooks: Promise<typeof import('./debugHooks')> | null = null;
 
 function memoryReport(): {
   backend: string;
@@ -61,55 +61,62 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       shared.debugEnabled = msg.debug === true;
       shared.preview = previewTarget(msg.canvas);
       shared.calibration = calibrationValid(msg.calibration) ? msg.calibration : null;
-      enqueue(() => setBackend(msg.backend));
+      if (shared.debugEnabled) debugHooks ??= import('./debugHooks');
+      enqueue(() => setBackend(run, msg.backend));
       break;
     case 'calibrate':
-      enqueue(() => calibrateBackends());
+      enqueue(() => calibrateBackends(run));
       break;
     case 'setBackend':
       if (msg.backend !== shared.backendChoice || !tf.getBackend()) {
-        enqueue(() => setBackend(msg.backend));
+        enqueue(() => setBackend(run, msg.backend));
       }
       break;
     case 'loadWeights':
-      enqueue(() => loadWeightsRequest(msg));
+      enqueue(() => loadWeightsRequest(run, msg));
       break;
     case 'start': {
-      const ticket = startTicket();
-      enqueue(() => start(msg, ticket));
+      const ticket = run.startTicket();
+      enqueue(() => run.start(msg, ticket));
       break;
     }
     case 'showResult':
-      enqueue(() => showResult(msg));
+      enqueue(() => showResult(run, msg));
       break;
     case 'download':
-      enqueue(() => download(msg.requestId, msg.stageEnd));
+      enqueue(() => download(run, msg.requestId, msg.stageEnd));
       break;
     case 'pause':
-      pause();
+      run.pause();
       break;
     case 'resume':
-      resume();
+      run.resume();
       break;
     case 'stop':
-      stop();
+      run.stop();
       break;
     case 'updateSettings':
-      queueSettings(msg.patch);
+      run.queueSettings(msg.patch);
       break;
     case 'setMaxIterations':
-      setMaxIterations(msg.maxIterations);
+      run.setMaxIterations(msg.maxIterations);
       break;
     case 'memory':
       // Measured at rest, after the queued jobs and the step in flight: a download's or a step's
       // pending readback holds a tensor meanwhile, which is no leak (leak checks compare counts).
       enqueue(async () => {
-        await settle();
+        await run.settle();
         post({ type: 'memoryReport', requestId: msg.requestId, ...memoryReport() });
       });
       break;
     case 'debug':
-      debugAction(msg.action);
+      if (!debugHooks) {
+        const message = 'Debug messages need the page opened with ?debug.';
+        post({ type: 'error', where: 'protocol', message });
+      } else {
+        const { action } = msg;
+        void debugHooks.then((m) => m.debugAction(action, run, post));
+      }
       break;
     default:
       post(unknownMessageError(msg));

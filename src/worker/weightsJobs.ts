@@ -8,8 +8,8 @@ import { activateBackend } from './backend';
 import { calibrate, calibrationValid } from './calibration';
 import { post, shared } from './context';
 import { messageOf } from './errors';
-import type { BackendChoice, ToWorker, WeightsInUse } from './protocol';
-import { disposeRun, hasRun, runState, setState } from './runLoop';
+import type { BackendChoice, ToWorker } from './protocol';
+import type { RunHandle } from './runTypes';
 
 /** Frees the weights' tensors (the raw arrays stay, to rebuild them on another backend). */
 export function dropWeightTensors(): void {
@@ -23,10 +23,10 @@ export function rebuildWeightTensors(): void {
   if (shared.rawWeights) shared.weights = toTensors(shared.rawWeights);
 }
 
-export async function setBackend(choice: BackendChoice): Promise<void> {
+export async function setBackend(run: RunHandle, choice: BackendChoice): Promise<void> {
   shared.backendChoice = choice;
-  const wasActive = hasRun();
-  await disposeRun();
+  const wasActive = run.hasRun();
+  await run.disposeRun();
   dropWeightTensors();
   try {
     const pick = await activateBackend(choice, shared.calibration);
@@ -36,20 +36,20 @@ export async function setBackend(choice: BackendChoice): Promise<void> {
     return;
   }
   rebuildWeightTensors();
-  if (wasActive) setState('stopped', 'The run stopped because the backend changed.');
+  if (wasActive) run.fire('backendChanged', 'The run stopped because the backend changed.');
 }
 
 /**
  * Measures every backend with the loaded weights, then applies the backend choice again (Auto now
  * goes to the fastest). Runs on the first visit (no valid cached figures) and on request.
  */
-export async function calibrateBackends(): Promise<void> {
+export async function calibrateBackends(run: RunHandle): Promise<void> {
   if (!shared.rawWeights) {
     post({ type: 'error', where: 'backend', message: 'Load weights before measuring backends.' });
     return;
   }
   const raw = shared.rawWeights;
-  await disposeRun();
+  await run.disposeRun();
   dropWeightTensors();
   try {
     shared.calibration = await calibrate(raw, (backend, index, count) =>
@@ -63,20 +63,18 @@ export async function calibrateBackends(): Promise<void> {
       message: `Measuring backends failed: ${messageOf(e)}`,
     });
   }
-  await setBackend(shared.backendChoice);
+  await setBackend(run, shared.backendChoice);
 }
 
 /** After weights arrive: Auto without valid figures for this device measures first. */
-async function calibrateIfNeeded(): Promise<void> {
+async function calibrateIfNeeded(run: RunHandle): Promise<void> {
   if (shared.backendChoice === 'auto' && !calibrationValid(shared.calibration)) {
-    await calibrateBackends();
+    await calibrateBackends(run);
   }
 }
 
-/** What the last successful load was; a failed load reports it as still in use. */
-let weightsInUse: WeightsInUse | null = null;
-
 export async function loadWeightsRequest(
+  run: RunHandle,
   msg: Extract<ToWorker, { type: 'loadWeights' }>,
 ): Promise<void> {
   try {
@@ -85,13 +83,13 @@ export async function loadWeightsRequest(
       baseUrl,
       onProgress: (p) => post({ type: 'weightsProgress', ...p }),
     });
-    await disposeRun();
+    await run.disposeRun();
     shared.rawWeights = loaded.raw;
     rebuildWeightTensors();
-    if (runState() !== 'idle') setState('idle');
-    weightsInUse = { label: loaded.label, origin: loaded.origin, bytes: loaded.bytes };
-    post({ type: 'weightsLoaded', ...weightsInUse });
-    await calibrateIfNeeded();
+    if (run.runState() !== 'idle') run.fire('weightsChanged');
+    shared.weightsInUse = { label: loaded.label, origin: loaded.origin, bytes: loaded.bytes };
+    post({ type: 'weightsLoaded', ...shared.weightsInUse });
+    await calibrateIfNeeded(run);
   } catch (e) {
     // Nothing was replaced: the weights in use (and any run on them) go on.
     const kind =
@@ -104,7 +102,7 @@ export async function loadWeightsRequest(
       type: 'weightsError',
       kind,
       message: messageOf(e),
-      inUse: shared.rawWeights ? weightsInUse : null,
+      inUse: shared.rawWeights ? shared.weightsInUse : null,
     });
   }
 }

@@ -6,10 +6,10 @@
  * must resolve or reject with WeightsFormatError and leave no file in h5wasm's in-memory FS.
  * Anything else (a RangeError, a wasm abort, NaN dimensions) is a bug the fuzz test reports.
  */
-import { ImageHeaderError, readImageHeader, type ImageHeader } from '../ui/imageHeader';
-import { ImageIntakeError, checkHeader } from '../ui/imageIntake';
-import { convertKerasH5, loadH5wasm } from '../model/kerasH5';
-import { WeightsFormatError } from '../model/errors';
+import { ImageHeaderError, readImageHeader, type ImageHeader } from '../../src/ui/imageHeader';
+import { ImageIntakeError, checkHeader } from '../../src/ui/imageIntake';
+import { convertKerasH5, loadH5wasm } from '../../src/model/kerasH5';
+import { WeightsFormatError } from '../../src/model/errors';
 import type { FuzzKind } from './mutate';
 import { H5_FUZZ_LAYER } from './seeds';
 

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { twoFrameGif, withExifOrientation } from '../../e2e/fixtures/makeImages';
-import { kerasLayersFromRaw, writeKerasH5 } from '../model/writeKerasH5';
-import { randomVgg16Weights } from '../model/randomWeights';
+import { kerasLayersFromRaw, writeKerasH5 } from '../../src/model/writeKerasH5';
+import { randomVgg16Weights } from '../../src/model/randomWeights';
 import type { FuzzKind, Seed } from './mutate';
 
 const SEEDS_DIR = join(import.meta.dirname, 'seed-files');

@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll } from 'vitest';
-import type { ConvLayerName } from '../model/topology';
-import { disposeWeights, type Vgg16Weights } from '../model/weights';
-import { patternImage, randomWeights } from './testing';
+import type { ConvLayerName } from '../src/model/topology';
+import { disposeWeights, type Vgg16Weights } from '../src/model/weights';
+import { patternImage, randomWeights } from '../src/engine/testing';
 
 /**
  * Before the tests of the calling file or describe block: the cpu backend, seeded random VGG16

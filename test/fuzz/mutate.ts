@@ -4,7 +4,7 @@
  * from (kind, base seed, index) alone, so a failing case can be replayed by its index.
  * Pure byte work: no Node or DOM API, so the e2e test and the fuzz child share it.
  */
-import { mulberry32 } from '../model/randomWeights';
+import { mulberry32 } from '../../src/model/randomWeights';
 
 export type FuzzKind = 'png' | 'jpeg' | 'gif' | 'webp' | 'h5';
 export const FUZZ_KINDS: readonly FuzzKind[] = ['png', 'jpeg', 'gif', 'webp', 'h5'];

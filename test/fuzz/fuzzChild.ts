@@ -3,7 +3,7 @@
  * JS or in HDF5's wasm cannot be interrupted from its own thread) and see one that runs out of
  * memory. Reports each case's start and end over the IPC channel.
  *
- *   node --import tsx src/fuzz/fuzzChild.ts <kind> <baseSeed> <first> <count>
+ *   node --import tsx test/fuzz/fuzzChild.ts <kind> <baseSeed> <first> <count>
  *
  * replays cases first..first+count-1 of one kind (the fuzz test prints the indices of failures).
  */

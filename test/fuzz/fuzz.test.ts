@@ -4,7 +4,7 @@
  * Each kind gets FUZZ_CASES mutated files: bit flips, truncations, inflated dimensions, huge
  * length fields. Every case must end in the module's own error type or a clean result, within the
  * time bound and memory caps of runFuzz.ts (FUZZ_LIMITS). A failure prints its case index; replay
- * it with `npx tsx src/fuzz/fuzzChild.ts <kind> <seed> <index> 1`.
+ * it with `npx tsx test/fuzz/fuzzChild.ts <kind> <seed> <index> 1`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUZZ_KINDS, MUTATIONS, fieldCounts, fuzzCase, type FuzzKind, type Seed } from './mutate';
