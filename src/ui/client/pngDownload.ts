@@ -1,0 +1,25 @@
+/**
+ * The current image saved as a PNG under a descriptive name, with the run's settings embedded
+ * (restorable by dropping the file back on the page).
+ */
+import { downloadName } from '../geometry';
+import { embedRunRecord } from '../history/pngSettings';
+import { currentRunRecord } from '../history/restore';
+import { saveBytes } from '../imagePixels';
+import { useStore } from '../store';
+import type { DownloadReply } from './requests';
+
+export function savePng(reply: DownloadReply): void {
+  const s = useStore.getState();
+  const name = downloadName(
+    s.content?.name ?? 'content',
+    s.style?.name ?? 'style',
+    { width: reply.width, height: reply.height },
+    reply.iteration,
+  );
+  const png = embedRunRecord(new Uint8Array(reply.png), currentRunRecord(reply.iteration));
+  saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
+  // The run's progress up to here is now in a file: leaving the page no longer loses it.
+  const run = useStore.getState().run;
+  if (reply.iteration > run.keptIteration) s.patchRun({ keptIteration: reply.iteration });
+}

@@ -1,0 +1,68 @@
+/**
+ * The store and the worker kept in step: what the worker reports about its backend and the run is
+ * written into the store, and the store's changes that a run in progress follows (backend, budget,
+ * live settings) are sent to the worker.
+ */
+import { liveDiff } from '../liveSettings';
+import { isRunActive, useStore } from '../store';
+import type { FromWorker } from '../../worker/protocol';
+import type { StyleBridge } from './bridge';
+
+function write(msg: FromWorker): void {
+  const st = useStore.getState();
+  switch (msg.type) {
+    case 'backend':
+      st.setBackendInfo({
+        backend: msg.backend,
+        renderer: msg.renderer,
+        warning: msg.warning,
+        threads: msg.threads,
+        crossOriginIsolated: msg.crossOriginIsolated,
+      });
+      break;
+    case 'state':
+      st.patchRun({
+        state: msg.state,
+        pending: null,
+        message: msg.message ?? null,
+        ...(msg.width ? { width: msg.width, height: msg.height } : {}),
+      });
+      break;
+    case 'iteration':
+      st.patchRun({
+        iteration: msg.iteration,
+        maxIterations: msg.maxIterations,
+        losses: msg.losses,
+        avgStepMs: msg.avgStepMs,
+        stage: msg.stage,
+      });
+      st.pushLosses(msg.iteration, msg.losses);
+      break;
+    case 'settingsApplied':
+      st.patchRun({ applied: msg.settings });
+      break;
+    case 'error':
+      st.setError(`${msg.where}: ${msg.message}`);
+      break;
+  }
+}
+
+/** What the worker reports, written into the store (subscribe before the policies that read it). */
+export function writeReports(bridge: StyleBridge): void {
+  bridge.subscribe(write);
+}
+
+/** Sends the worker the store's changes a run follows; returns the unsubscribe. */
+export function followStore(bridge: StyleBridge): () => void {
+  return useStore.subscribe((s, prev) => {
+    if (!bridge.running) return;
+    if (s.backend !== prev.backend) bridge.send({ type: 'setBackend', backend: s.backend });
+    if (s.maxIterations !== prev.maxIterations && isRunActive(s.run.state)) {
+      bridge.send({ type: 'setMaxIterations', maxIterations: s.maxIterations });
+    }
+    if (s.settings !== prev.settings && isRunActive(s.run.state)) {
+      const patch = liveDiff(prev.settings, s.settings);
+      if (patch) bridge.send({ type: 'updateSettings', patch });
+    }
+  });
+}
