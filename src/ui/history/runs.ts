@@ -65,7 +65,7 @@ export function runSummary(items: readonly Shown[]): string {
   const layers = `${st.styleLayers.length} style layer${st.styleLayers.length === 1 ? '' : 's'}`;
   return [
     `${largest.width}×${largest.height} px`,
-    `${maxIterations} iterations`,
+    `${maxIterations} iteration${maxIterations === 1 ? '' : 's'}`,
     optimiser,
     `α ${String(st.alpha)}, β ${String(st.beta)}`,
     layers,
