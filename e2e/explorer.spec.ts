@@ -78,10 +78,19 @@ test('explore: pool, top nine at the receptive field, first-layer filters', asyn
   await size.pressSequentially('48');
   await page.getByLabel('Layer to explore').selectOption('block2_conv1');
   await expect(page.getByTestId('field-info')).toContainText('receptive field 10×10 px, jump 2 px');
-  await page.getByRole('button', { name: 'Find the top nine' }).click();
+  // The field's box to scale on a pool image: 10 px of 48.
+  const scale = page.getByTestId('field-scale');
+  const ratio = async () =>
+    Number(await scale.getAttribute('data-box')) / Number(await scale.getAttribute('data-image'));
+  await expect.poll(ratio).toBeCloseTo(10 / 48, 6);
+  // Started from the keyboard: the focus stays on the button through the search.
+  const find = page.getByRole('button', { name: 'Find the top nine' });
+  await find.focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('search-summary')).toContainText(
     'block2_conv1: 128 units over 4 images (48 px working size)',
   );
+  await expect(find).toBeFocused();
   await expect(page.getByTestId('page-info')).toHaveText('Page 1 of 8');
 
   // Highest activation first; the first unit shows nine patches the size of the receptive field.
@@ -180,8 +189,12 @@ test('explore: the Gram heatmaps of a run change between two iterations', async 
     .poll(async () => Number(await heatmaps.getAttribute('data-iteration')))
     .toBeGreaterThan(it1);
   await expect.poll(() => canvasData(page.getByTestId('gram-generated'))).not.toBe(before);
-  // One bar per style layer.
+  // One bar per style layer, each long enough to see (log scale), and a colour scale per heatmap.
   await expect(page.getByTestId('bar-value')).toHaveCount(2);
+  for (const bar of await page.locator('.layer-bars .bar').all()) {
+    expect((await bar.boundingBox())!.width).toBeGreaterThan(4);
+  }
+  await expect(page.getByTestId('colour-scale')).toHaveCount(3);
   console.log(
     `Gram heatmaps: iteration ${it1}, then ${await heatmaps.getAttribute('data-iteration')}`,
   );

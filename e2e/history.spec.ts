@@ -112,13 +112,33 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   await startRun(page);
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
   const view = page.getByTestId('history-view');
+  // The run's row says its size and settings, and lists its snapshots in iteration order: the
+  // stage end of iteration 8 is taken after later iterations began, and is filed before them.
+  const run = page.getByTestId('history-run');
+  await expect(run).toHaveCount(1);
+  await expect(run).toContainText('Run 1 · 64×48 px · 12 iterations · Adam, lr 5 · α 10, β 40');
+  const shown = async () =>
+    (await run.getByRole('button').evaluateAll((b) => b.map((e) => e.ariaLabel ?? ''))).map((l) =>
+      Number(l.replace(/\D+/g, '')),
+    );
+  const order = await shown();
+  expect(order).toEqual([...order].sort((a, b) => a - b));
   // Two coarse-to-fine stages (32 px for 8 iterations, then 64 px): the first one's last image is
-  // kept at its own size. (A late cadence snapshot may have caught iteration 8 too, before it.)
-  await page.getByRole('button', { name: 'Show snapshot at iteration 8' }).last().click();
+  // kept at its own size, first at its iteration (a late cadence snapshot may have caught it too).
+  await page.getByRole('button', { name: 'Show snapshot at iteration 8' }).first().click();
   await expect(view).toContainText('Iteration 8 (stage end) · 32×24 px');
   const thumb = page.getByRole('button', { name: 'Show snapshot at iteration 12' });
   await thumb.click();
   await expect(view).toContainText('Iteration 12 · 64×48 px · content.png + style.png');
+  // Large, in the result panel, with the compare divider; the live run is one click away.
+  const image = page.getByTestId('snapshot-image');
+  expect((await image.boundingBox())!.width).toBeGreaterThan(300);
+  await expect(page.getByRole('slider', { name: 'Compare with the content image' })).toBeVisible();
+  await expect(page.getByTestId('preview')).toBeHidden();
+  await view.getByRole('button', { name: 'Back to the live run' }).click();
+  await expect(image).toHaveCount(0);
+  await expect(page.getByTestId('preview')).toBeVisible();
+  await thumb.click();
 
   const downloadEvent = page.waitForEvent('download');
   await view.getByRole('button', { name: 'Download snapshot' }).click();
@@ -143,6 +163,9 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   await expect(thumbs).toHaveCount(before + 1, { timeout: 120_000 });
   await expect(page.getByTestId('run-state')).toHaveText('done');
   await expect(page.getByTestId('iteration')).toHaveAttribute('data-value', '1');
+  // Three runs, each on its own row with its own budget.
+  await expect(run).toHaveCount(3);
+  await expect(run.nth(2)).toContainText('Run 3 · 64×48 px · 1 iteration ·');
   const fromSnapshot = await readValue(page, 'loss-total');
   console.log(`J after one step: fresh ${fresh}, from the iteration-12 snapshot ${fromSnapshot}`);
   expect(fromSnapshot).toBeLessThan(0.7 * fresh);

@@ -48,8 +48,11 @@ test('a reload brings back the images, the settings and the latest result; Resum
   await expect(page.getByTestId('size-style2')).toContainText('brush-strokes.png');
   await startRun(page);
   await waitForIteration(page, 10);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  // Paused from the keyboard: the focus stays on the button, which turns into Resume.
+  await page.getByRole('button', { name: 'Pause' }).focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeFocused();
   const n = await iteration(page);
   // The pause snapshot is the result kept for the next visit: wait until it is stored.
   await expect(page.getByRole('button', { name: `Show snapshot at iteration ${n}` })).toBeVisible();
@@ -60,6 +63,9 @@ test('a reload brings back the images, the settings and the latest result; Resum
   expect(colouredFraction(before)).toBeGreaterThan(0.2);
 
   await page.reload();
+  // While the weights load, the page says the result is on its way, not "idle".
+  await expect(page.getByTestId('run-state')).toHaveText('Restoring…');
+  await expect(page.getByTestId('restoring')).toBeVisible();
   await expect(page.getByTestId('size-content')).toContainText('content.png');
   await expect(page.getByTestId('size-style')).toContainText('style.png');
   await expect(page.getByTestId('size-style2')).toContainText('brush-strokes.png');
@@ -70,6 +76,17 @@ test('a reload brings back the images, the settings and the latest result; Resum
   const note = page.getByTestId('restored-note');
   await expect(note).toContainText(`Iteration ${n} (restored)`, { timeout: 120_000 });
   await expect(page.getByTestId('iteration')).toHaveAttribute('data-value', String(n));
+  await expect(page.getByTestId('run-state')).toHaveText('stopped');
+  // The restored result compares with its content, as a live one does.
+  await expect(page.getByRole('slider', { name: 'Compare with the content image' })).toBeVisible();
+  // Its losses were not kept: the chart says so instead of showing an empty box.
+  await expect(page.getByTestId('loss-empty')).toContainText('not kept');
+  // The Restart prompt says the result is kept in History, not lost.
+  await page.getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByTestId('restart-warning')).toHaveText(
+    `Restart from the beginning? The result at iteration ${n} stays in History, where you can show, download or continue it.`,
+  );
+  await page.getByRole('button', { name: 'Keep this run' }).click();
   // The same pixels as before the reload (the kept PNG is lossless); polled, as the worker's
   // canvas shows a drawing at its next frame.
   await expect

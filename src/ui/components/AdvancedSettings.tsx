@@ -15,6 +15,11 @@ const INIT_LABELS: Record<InitMode, string> = {
   style: 'Style',
 };
 
+/** Typed learning rates (pixel values move by about this much per Adam step). */
+export const LEARNING_RATE = { min: 1e-3, max: 1000 };
+/** Seeds are labels for a noise pattern: six digits give a million of them. */
+export const SEED_MAX = 999_999;
+
 /** Whether Advanced is unfolded: a view preference of its own (e2e returning visitors have it open). */
 export const ADVANCED_FOLD_KEY = 'style-transfer:advanced';
 
@@ -91,7 +96,9 @@ export function AdvancedSettings() {
           min={0.01}
           max={100}
           scale="log"
-          typedMax={Number.MAX_VALUE}
+          // A step of 0 never moves; typed, a decade past either end of the slider.
+          typedMin={LEARNING_RATE.min}
+          typedMax={LEARNING_RATE.max}
           onChange={(learningRate) => set({ learningRate })}
           applied={applied === undefined ? undefined : (applied?.learningRate ?? null)}
           testId="lr"
@@ -145,7 +152,7 @@ export function AdvancedSettings() {
           label="Seed"
           value={s.settings.seed}
           min={0}
-          max={2 ** 31 - 1}
+          max={SEED_MAX}
           onChange={(seed) => set({ seed })}
         />
         <Select<BackendChoice>

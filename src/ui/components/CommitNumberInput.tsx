@@ -1,5 +1,4 @@
 import { useId, useState, type KeyboardEvent } from 'react';
-import { formatNumber } from '../format';
 
 export interface CommitNumberInputProps {
   value: number;
@@ -30,13 +29,12 @@ export function rangeProblem(
   max: number,
   integer: boolean,
 ): string | null {
+  // In the field's own notation: a seed's limit reads 999999, not 1.00e+6.
   const range =
-    max >= Number.MAX_VALUE
-      ? `${formatNumber(min)} or more`
-      : `${formatNumber(min)} to ${formatNumber(max)}`;
+    max >= Number.MAX_VALUE ? `${String(min)} or more` : `${String(min)} to ${String(max)}`;
   if (v === null) return `"${text.trim()}" is not a number: enter ${range}.`;
   if (integer && !Number.isInteger(v)) return `Enter a whole number from ${range}.`;
-  if (v < min || v > max) return `${formatNumber(v)} is out of range: enter ${range}.`;
+  if (v < min || v > max) return `${String(v)} is out of range: enter ${range}.`;
   return null;
 }
 
@@ -67,7 +65,7 @@ export function CommitNumberInput({
     const why = rangeProblem(v, draft, min, max, integer);
     setDraft(null);
     if (why) {
-      setProblem(`${why} Kept ${formatNumber(value)}.`);
+      setProblem(`${why} Kept ${String(value)}.`);
       return;
     }
     setProblem(null);

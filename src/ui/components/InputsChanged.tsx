@@ -30,7 +30,7 @@ export function InputsChanged() {
         This run still uses the previous{' '}
         {changed.map((c) => c.replace(/ \(.*\)/, '')).join(' and ')}
         {changed.some((c) => c.startsWith('output size')) ? ` (${longSide} px)` : ''}: the new{' '}
-        {list} applies when a run starts.
+        {list} {changed.length > 1 ? 'apply' : 'applies'} when a run starts.
       </p>
       <button type="button" onClick={() => workerClient.start()}>
         Restart with the new {changed.length > 1 ? 'inputs' : changed[0].replace(/ \(.*\)/, '')}

@@ -17,6 +17,8 @@ export function LossChart() {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const history = useStore((s) => s.history);
+  const restored = useStore((s) => s.run.restored);
+  const empty = history.iteration.length === 0;
 
   useEffect(() => {
     const el = box.current;
@@ -62,7 +64,16 @@ export function LossChart() {
 
   return (
     <figure className="loss-chart">
-      <div ref={box} role="img" aria-label="Loss per iteration, log scale" />
+      <div className="loss-plot">
+        <div ref={box} role="img" aria-label="Loss per iteration, log scale" />
+        {empty && (
+          <p className="loss-empty" data-testid="loss-empty">
+            {restored
+              ? 'The losses of the run before the reload are not kept: the curves start with the next run.'
+              : "The loss curves (total, α·content, β·style) appear here from a run's first iteration."}
+          </p>
+        )}
+      </div>
       <figcaption>Loss per iteration (log scale)</figcaption>
     </figure>
   );

@@ -4,11 +4,18 @@ import { STYLE_SCALE_RANGE, type ColourMode } from '../../worker/protocol';
 import { isRunActive, useStore } from '../store';
 import { SliderField } from './SliderField';
 
+/** Short enough for a phone's select; the hint under it says how each keeps the colours. */
 const COLOUR_LABELS: [ColourMode, string][] = [
   ['none', "Style's colours"],
-  ['luminance', 'Keep content colours (luminance only)'],
-  ['match', "Keep content colours (match the style's colours)"],
+  ['luminance', "Content's colours: style on brightness"],
+  ['match', "Content's colours: style recoloured"],
 ];
+
+const COLOUR_HINTS: Record<ColourMode, string> = {
+  none: 'The result takes the style’s palette.',
+  luminance: 'The style is transferred to the brightness only; the content’s colours stay.',
+  match: 'The style is first recoloured to the content’s palette, then transferred.',
+};
 
 /** Keep the content's colours: applies at the next start. */
 export function ColourModeField() {
@@ -28,6 +35,7 @@ export function ColourModeField() {
           </option>
         ))}
       </select>
+      <p className="hint">{COLOUR_HINTS[mode]}</p>
     </div>
   );
 }

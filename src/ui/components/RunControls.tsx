@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { isRunActive, useStore } from '../store';
 import { workerClient } from '../workerClient';
+import { keptInHistory, useHistory } from '../history/history';
+import { restartWarning } from '../history/runs';
 
 /** Start / Pause / Resume / Stop / Download, enabled by what the run and inputs allow. */
 export function RunControls() {
@@ -12,6 +14,9 @@ export function RunControls() {
   const active = isRunActive(state);
   const restored = useStore((s) => s.run.restored);
   const budget = useStore((s) => s.maxIterations);
+  const downloaded = useStore((s) => s.run.keptIteration);
+  // A restored result is History's newest snapshot; a live run's kept ones carry its run id.
+  const inHistory = useHistory((h) => (restored ? iteration : keptInHistory(h, h.liveRunId)));
   // A result kept across a reload goes on as a new run from its image (inputs and weights needed).
   const canResume = restored
     ? state === 'stopped' && ready && iteration < budget
@@ -54,6 +59,8 @@ export function RunControls() {
       >
         {active || state === 'done' || state === 'stopped' ? 'Restart' : 'Start'}
       </button>
+      {/* One element for Pause and Resume, aria-disabled while pausing or stopping: a button
+          that becomes disabled under the keyboard drops the focus to the page's body. */}
       {canResume || restored ? (
         <button type="button" disabled={!canResume} onClick={() => workerClient.resume()}>
           Resume
@@ -61,16 +68,22 @@ export function RunControls() {
       ) : (
         <button
           type="button"
-          disabled={state !== 'running' || pending !== null}
-          onClick={() => workerClient.pause()}
+          disabled={state !== 'running' && pending === null}
+          aria-disabled={pending !== null ? true : undefined}
+          onClick={() => {
+            if (state === 'running' && pending === null) workerClient.pause();
+          }}
         >
           {pending === 'pausing' ? 'Pausing…' : 'Pause'}
         </button>
       )}
       <button
         type="button"
-        disabled={!active || pending === 'stopping'}
-        onClick={() => workerClient.stop()}
+        disabled={!active && pending !== 'stopping'}
+        aria-disabled={pending === 'stopping' ? true : undefined}
+        onClick={() => {
+          if (active && pending !== 'stopping') workerClient.stop();
+        }}
       >
         {pending === 'stopping' ? 'Stopping…' : 'Stop'}
       </button>
@@ -85,10 +98,7 @@ export function RunControls() {
       </button>
       {asking && (
         <div className="confirm" role="alertdialog" aria-label="Restart the run?">
-          <p>
-            Restart from the beginning? The result at iteration {iteration} is lost unless you
-            download it first.
-          </p>
+          <p data-testid="restart-warning">{restartWarning(iteration, inHistory, downloaded)}</p>
           <button ref={confirmRef} type="button" className="primary" onClick={start}>
             Restart from scratch
           </button>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from '../store';
 import { formatDuration, formatNumber } from '../format';
 import { StageStatus } from './StageStatus';
+import { useSession } from '../session/session';
 
 /** Seconds since `since` (performance.now() time), ticking once a second while `on`. */
 function useElapsed(since: number | null, on: boolean): number {
@@ -23,11 +24,13 @@ export function RunStats() {
   const perSecond = run.avgStepMs > 0 ? 1000 / run.avgStepMs : 0;
   const left = run.maxIterations - run.iteration;
   const l = run.losses;
+  // After a reload, until the kept result is back (the weights load first): not "idle".
+  const restoring = useSession((s) => s.restoring) && run.state === 'idle';
   return (
     <div className="run-stats">
       <p>
         <span className="state" data-testid="run-state">
-          {run.state}
+          {restoring ? 'Restoring…' : run.state}
         </span>{' '}
         · Iteration{' '}
         <span data-testid="iteration" data-value={run.iteration}>
@@ -43,6 +46,11 @@ export function RunStats() {
         max={run.maxIterations || 1}
         value={Math.min(run.iteration, run.maxIterations || 0)}
       />
+      {restoring && (
+        <p className="preparing" role="status" data-testid="restoring">
+          Restoring the result kept from before the reload: it shows once the weights are in.
+        </p>
+      )}
       {preparing && (
         <p className="preparing" role="status" data-testid="preparing">
           Preparing: {run.state === 'starting' ? 'computing the style targets' : 'the first step'}…{' '}

@@ -19,6 +19,8 @@ export interface SliderFieldProps {
   testId?: string;
   /** Largest value the number field takes when typed (default max; the slider stops at max). */
   typedMax?: number;
+  /** Smallest value typed (default: 0 on a log scale, a weight's "term off"; else min). */
+  typedMin?: number;
 }
 
 const LOG_STEPS_PER_DECADE = 100;
@@ -46,6 +48,7 @@ export function SliderField({
   disabled,
   testId,
   typedMax,
+  typedMin,
 }: SliderFieldProps) {
   const id = useId();
   const sliderMax = scale === 'log' ? toSlider(max, min, 'log') : max;
@@ -68,7 +71,7 @@ export function SliderField({
         <CommitNumberInput
           aria-label={`${label} value`}
           // A log-scale weight may be typed anywhere from 0 (term off) up; the slider shows min..max.
-          min={scale === 'log' ? 0 : min}
+          min={typedMin ?? (scale === 'log' ? 0 : min)}
           max={typedMax ?? max}
           value={value}
           disabled={disabled}
@@ -77,7 +80,8 @@ export function SliderField({
       </div>
       {applied !== undefined && (
         <output className="applied" data-testid={testId ? `applied-${testId}` : undefined}>
-          applied: {applied === null ? '–' : formatNumber(applied)}
+          {/* In the field's own notation ("10000", not "1.00e+4"). */}
+          applied: {applied === null ? '–' : String(applied)}
         </output>
       )}
     </div>

@@ -2,8 +2,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { isRunActive, useStore } from '../store';
 import { SliderField } from './SliderField';
 
-/** β/α from 1/1000 to 10,000: the slider's log scale spans every balance worth trying. */
-const RANGE = { min: 1e-3, max: 1e4 };
+/**
+ * β/α from 1/1000 to 10,000: the slider's log scale spans every balance worth trying; typed, up
+ * to a million (a β a hundred times the slider's end already leaves no content).
+ */
+const RANGE = { min: 1e-3, max: 1e4, typedMax: 1e6 };
 
 function ratio(alpha: number, beta: number): number | null {
   return alpha > 0 ? Number((beta / alpha).toPrecision(3)) : null;
@@ -34,7 +37,7 @@ export function StyleStrength() {
         min={RANGE.min}
         max={RANGE.max}
         scale="log"
-        typedMax={Number.MAX_VALUE}
+        typedMax={RANGE.typedMax}
         disabled={value === null}
         onChange={(r) => s.setSettings({ beta: Number((r * s.alpha).toPrecision(3)) })}
         applied={s.active ? applied : undefined}

@@ -13,6 +13,7 @@ import { LossChart } from './LossChart';
 import { SettingsPanel } from './SettingsPanel';
 import { StyleBlend } from './StyleBlend';
 import { WeightsPanel } from './WeightsPanel';
+import './result.css';
 
 /**
  * The style transfer view, result first: the result with its controls and counters (held in view

@@ -9,7 +9,32 @@ import { useStore, type PickedImage } from '../store';
 import { explorerClient, toGramView } from './explorerClient';
 import { useExplorer, type GramView } from './explorerStore';
 import { generatedBitmap } from './pool';
-import { difference, heatmapRgba, sharedScale } from './heatmap';
+import { difference, heatmapRgba, legendGradient, sharedScale } from './heatmap';
+import { logBars } from './scales';
+
+/** The colour scale under a heatmap: what a colour means, in the Gram's own values. */
+function ColourScale({ kind, scale }: { kind: 'sequential' | 'diverging'; scale: number }) {
+  const v = scale.toExponential(1);
+  return (
+    <div className="colour-scale" data-testid="colour-scale">
+      <span className="colour-scale-bar" style={{ background: legendGradient(kind) }} />
+      <span className="colour-scale-ticks">
+        {kind === 'sequential' ? (
+          <>
+            <span>0</span>
+            <span>≥ {v}</span>
+          </>
+        ) : (
+          <>
+            <span>≤ −{v}</span>
+            <span>0</span>
+            <span>≥ {v}</span>
+          </>
+        )}
+      </span>
+    </div>
+  );
+}
 
 /** Asks the style worker for its image, then the explorer worker for both Grams at `layer`. */
 async function fetchGram(layer: ConvLayerName, style: PickedImage): Promise<void> {
@@ -32,6 +57,7 @@ function Heatmap({
   title,
   testId,
   iteration,
+  legend,
 }: {
   values: Float32Array;
   channels: number;
@@ -40,6 +66,7 @@ function Heatmap({
   title: string;
   testId: string;
   iteration: number;
+  legend?: string;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -58,7 +85,11 @@ function Heatmap({
         data-testid={testId}
         data-iteration={iteration}
       />
-      <figcaption>{title}</figcaption>
+      <ColourScale kind={kind} scale={scale} />
+      <figcaption>
+        {title}
+        {legend && <span className="heatmap-legend">{legend}</span>}
+      </figcaption>
     </figure>
   );
 }
@@ -91,9 +122,14 @@ function GramHeatmaps({ gram }: { gram: GramView }) {
         values={diff}
         scale={diffScale}
         kind="diverging"
-        title="Difference (style − generated): red where the style has more"
+        title="Difference (style − generated)"
+        legend="Red: the style has more of that pair of channels' co-activation; blue: the generated image has more; white: they agree. Colours saturate at the 99th percentile of |difference|."
         testId="gram-difference"
       />
+      <p className="hint">
+        Style and generated share one scale (to their 99th percentile of |value|), so equal values
+        look equal; a few large diagonal entries show at the top colour.
+      </p>
     </div>
   );
 }
@@ -134,7 +170,8 @@ export function GramPanel() {
     name: l.name,
     value: l.weight * (losses?.styleLayers[l.name] ?? NaN),
   }));
-  const maxBar = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)), 1e-30);
+  const { widths, decades } = logBars(bars.map((b) => b.value));
+  const hasValues = bars.some((b) => Number.isFinite(b.value));
 
   return (
     <section className="explorer-panel" aria-labelledby="gram-title">
@@ -163,16 +200,26 @@ export function GramPanel() {
           ) : (
             <p className="hint">Computing the Gram matrices…</p>
           )}
-          <h4>λ·J_style per style layer (iteration {iteration})</h4>
+          <h4>
+            λ·J_style per style layer{' '}
+            {hasValues
+              ? `(iteration ${iteration}; log scale, ${decades} decade${decades === 1 ? '' : 's'} wide)`
+              : ''}
+          </h4>
+          {!hasValues && (
+            <p className="hint" data-testid="bars-waiting">
+              No losses yet at this iteration: they come with the run&apos;s next iteration.
+            </p>
+          )}
           <ul className="layer-bars" data-testid="style-layer-bars">
-            {bars.map((b) => (
+            {bars.map((b, i) => (
               <li key={b.name} className={b.name === layer ? 'selected' : undefined}>
                 <span className="bar-name">{b.name}</span>
                 <span className="bar-track">
                   <span
                     className="bar"
                     style={{
-                      width: `${Number.isFinite(b.value) ? (100 * b.value) / maxBar : 0}%`,
+                      width: `${widths[i]}%`,
                     }}
                   />
                 </span>

@@ -6,6 +6,7 @@ import { explorerClient } from './explorerClient';
 import { useExplorer, type SearchResult, type UnitOrder } from './explorerStore';
 import { currentPool, scalePool } from './pool';
 import { PatchCanvas } from './PatchCanvas';
+import { FieldScale } from './FieldScale';
 
 const PER_PAGE_CHOICES = [8, 16, 32, 64];
 
@@ -134,6 +135,7 @@ export function TopNinePanel() {
   const order = useExplorer((s) => s.order);
   const perPage = useExplorer((s) => s.perPage);
   const page = useExplorer((s) => s.page);
+  const workingSize = useExplorer((s) => s.workingSize);
   const st = useExplorer.getState();
   const [open, setOpen] = useState<number | null>(null);
 
@@ -159,10 +161,14 @@ export function TopNinePanel() {
             </option>
           ))}
         </select>
+        {/* aria-disabled while searching: a disabled button drops the keyboard's focus. */}
         <button
           type="button"
-          disabled={worker !== 'ready' || search !== null}
-          onClick={() => void startSearch()}
+          disabled={worker !== 'ready' && search === null}
+          aria-disabled={search !== null ? true : undefined}
+          onClick={() => {
+            if (worker === 'ready' && search === null) void startSearch();
+          }}
         >
           Find the top nine
         </button>
@@ -173,10 +179,13 @@ export function TopNinePanel() {
         )}
       </div>
       {f && (
-        <p className="hint" data-testid="field-info">
-          {layer}: receptive field {f.size}×{f.size} px, jump {f.jump} px, first centre at {f.start}{' '}
-          px.
-        </p>
+        <div className="field-info">
+          <p className="hint" data-testid="field-info">
+            {layer}: receptive field {f.size}×{f.size} px, jump {f.jump} px, first centre at{' '}
+            {f.start} px. Each patch below is the whole field, drawn at one size.
+          </p>
+          <FieldScale field={f.size} workingSize={result?.workingSize ?? workingSize} />
+        </div>
       )}
       {search && (
         <p className="search-progress">

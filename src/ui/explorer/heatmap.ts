@@ -42,6 +42,16 @@ function diverging(t: number): [number, number, number] {
   return v >= 0 ? [255, fade, fade] : [fade, fade, 255];
 }
 
+/** The map as a CSS gradient, left to right (0..1 sequential, -1..1 diverging), for its legend. */
+export function legendGradient(kind: 'sequential' | 'diverging'): string {
+  const stops = Array.from({ length: 9 }, (_, i) => {
+    const t = i / 8;
+    const [r, g, b] = kind === 'sequential' ? sequential(t) : diverging(2 * t - 1);
+    return `rgb(${r} ${g} ${b}) ${(100 * t).toFixed(1)}%`;
+  });
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
 /** RGBA pixels of a values array (row-major n x n) under `scale`. */
 export function heatmapRgba(
   values: ArrayLike<number>,

@@ -3,23 +3,15 @@ import { isRunActive, useStore } from '../store';
 import './history.css';
 import {
   clearHistory,
-  deleteSnapshot,
-  downloadSnapshot,
+  dismissNotice,
   exportTimelapse,
   initHistory,
   select,
-  startFromSnapshot,
   timelapseRun,
   useHistory,
-  type HistoryItem,
 } from './history';
-
-const REASON: Record<HistoryItem['reason'], string> = {
-  cadence: '',
-  stage: 'stage end',
-  pause: 'paused',
-  end: 'run end',
-};
+import { groupRuns, runSummary } from './runs';
+import { REASON } from './SnapshotView';
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -27,47 +19,6 @@ function mb(bytes: number): string {
 
 function report(e: unknown): void {
   useStore.getState().setError(String(e));
-}
-
-/** The selected snapshot, large, with what can be done with it. */
-function SnapshotView({ item }: { item: HistoryItem }) {
-  const canStart = useStore(
-    (s) => s.weights.status === 'ready' && !!s.content && !!s.style && s.run.state !== 'starting',
-  );
-  return (
-    <figure className="history-view" data-testid="history-view">
-      <img
-        src={item.url}
-        width={item.width}
-        height={item.height}
-        alt={`Snapshot at iteration ${item.iteration}`}
-      />
-      <figcaption>
-        Iteration {item.iteration}
-        {REASON[item.reason] ? ` (${REASON[item.reason]})` : ''} · {item.width}×{item.height} px ·{' '}
-        {item.contentName} + {item.styleName}
-      </figcaption>
-      <div className="history-actions">
-        <button type="button" onClick={() => downloadSnapshot(item.id).catch(report)}>
-          Download snapshot
-        </button>
-        <button
-          type="button"
-          disabled={!canStart}
-          title="A new run with the current settings, starting from this image"
-          onClick={() => startFromSnapshot(item.id).catch(report)}
-        >
-          New run from this image
-        </button>
-        <button type="button" onClick={() => deleteSnapshot(item.id).catch(report)}>
-          Delete snapshot
-        </button>
-        <button type="button" onClick={() => select(null)}>
-          Close
-        </button>
-      </div>
-    </figure>
-  );
 }
 
 /** Time-lapse of the selected snapshot's run (else the newest run), with a progress bar. */
@@ -100,7 +51,7 @@ function TimelapseExport() {
   );
 }
 
-/** Thumbnails of the kept snapshots under the result, newest last. */
+/** Thumbnails of the kept snapshots, one row per run (oldest first), each in iteration order. */
 export function HistoryStrip() {
   useEffect(() => {
     void initHistory();
@@ -133,11 +84,7 @@ export function HistoryStrip() {
       {h.notice && (
         <p className="notice" role="status" data-testid="history-notice">
           {h.notice}{' '}
-          <button
-            type="button"
-            aria-label="Dismiss history notice"
-            onClick={() => useHistory.setState({ notice: null })}
-          >
+          <button type="button" aria-label="Dismiss history notice" onClick={dismissNotice}>
             ×
           </button>
         </p>
@@ -148,24 +95,41 @@ export function HistoryStrip() {
           Snapshots of each run appear here (about 12 per run, and at pause and end).
         </p>
       ) : (
-        <ol className="history-strip" data-testid="history-strip">
-          {h.items.map((i) => (
-            <li key={i.id}>
-              <button
-                type="button"
-                className={i.id === h.selectedId ? 'selected' : undefined}
-                aria-pressed={i.id === h.selectedId}
-                aria-label={`Show snapshot at iteration ${i.iteration}`}
-                onClick={() => select(i.id === h.selectedId ? null : i.id)}
-              >
-                <img src={i.url} alt="" />
-                <span>{i.iteration}</span>
-              </button>
+        <ol className="history-runs" data-testid="history-strip">
+          {groupRuns(h.items).map((run) => (
+            <li key={run.runId} className="history-run" data-testid="history-run">
+              <p className="history-run-label">
+                <strong>Run {run.number}</strong> · {runSummary(run.items)}
+              </p>
+              <ol className="history-strip" aria-label={`Snapshots of run ${run.number}`}>
+                {run.items.map((i) => (
+                  <li key={i.id}>
+                    <button
+                      type="button"
+                      className={i.id === h.selectedId ? 'selected' : undefined}
+                      aria-pressed={i.id === h.selectedId}
+                      aria-label={`Show snapshot at iteration ${i.iteration}`}
+                      title={`Iteration ${i.iteration}${REASON[i.reason] ? ` (${REASON[i.reason]})` : ''} · ${i.width}×${i.height} px`}
+                      onClick={() => select(i.id === h.selectedId ? null : i.id)}
+                    >
+                      <img src={i.url} alt="" />
+                      <span>
+                        {i.iteration}
+                        {i.reason === 'stage' ? ' ▪' : ''}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ol>
             </li>
           ))}
         </ol>
       )}
-      {selected && <SnapshotView item={selected} />}
+      {selected && (
+        <p className="hint">
+          Iteration {selected.iteration} of this history is shown large in the result panel.
+        </p>
+      )}
       {h.items.length > 0 && (
         <div className="history-actions">
           <TimelapseExport />

@@ -15,6 +15,7 @@ import { encodeTimelapse, FRAME_MS } from './timelapse';
 import { fileStem } from '../geometry';
 import { SnapshotDb, type Snapshot, type SnapshotReason } from './snapshotDb';
 import { isQuotaError } from '../session/storageError';
+import { evictionNotice, inIterationOrder } from './runs';
 
 export const SNAPSHOTS_PER_RUN = 12;
 
@@ -36,6 +37,10 @@ interface HistoryState {
   /** Whole-origin storage in use (weights included), when the browser says. */
   originUsage: number | null;
   notice: string | null;
+  /** Snapshots the cap removed since the notice was last dismissed (the notice counts them all). */
+  removed: number;
+  /** The run being watched now (its snapshots show what a restart keeps). */
+  liveRunId: string | null;
   error: string | null;
   /** Snapshots stored since the page loaded (evicted ones included). */
   added: number;
@@ -50,6 +55,8 @@ export const useHistory = create<HistoryState>(() => ({
   storedBytes: 0,
   originUsage: null,
   notice: null,
+  removed: 0,
+  liveRunId: null,
   error: null,
   added: 0,
   timelapse: null,
@@ -108,6 +115,7 @@ function onRun(run: RunInfo, prev: RunInfo): void {
       every: snapshotEvery(run.maxIterations),
       taken: new Set(),
     };
+    useHistory.setState({ liveRunId: current.runId });
     return;
   }
   if (!current) return;
@@ -159,17 +167,12 @@ async function take(run: NonNullable<typeof current>, reason: SnapshotReason): P
     const gone = new Set(evicted.map((e) => e.id));
     const h = useHistory.getState();
     for (const item of h.items) if (gone.has(item.id)) URL.revokeObjectURL(item.url);
+    const removed = h.removed + evicted.length;
     useHistory.setState({
       items: [...h.items.filter((i) => !gone.has(i.id)), withUrl(added)],
       added: h.added + 1,
       selectedId: h.selectedId !== null && gone.has(h.selectedId) ? null : h.selectedId,
-      ...(evicted.length > 0
-        ? {
-            notice:
-              `History is full (${db.cap.maxCount} snapshots or ${(db.cap.maxBytes / 2 ** 20).toFixed(0)} MB): ` +
-              `removed the ${evicted.length === 1 ? 'oldest snapshot' : `${evicted.length} oldest snapshots`}.`,
-          }
-        : {}),
+      ...(evicted.length > 0 ? { removed, notice: evictionNotice(db.cap, removed) } : {}),
     });
   } catch (e) {
     // The newest snapshot is also the result a reload brings back: say what is lost.
@@ -185,6 +188,15 @@ async function take(run: NonNullable<typeof current>, reason: SnapshotReason): P
 
 export function select(id: number | null): void {
   useHistory.setState({ selectedId: id });
+}
+
+export function dismissNotice(): void {
+  useHistory.setState({ notice: null, removed: 0 });
+}
+
+/** The latest iteration of run `runId` that History holds (0 for none). */
+export function keptInHistory(h: Pick<HistoryState, 'items'>, runId: string | null): number {
+  return h.items.reduce((m, i) => (i.runId === runId ? Math.max(m, i.iteration) : m), 0);
 }
 
 function item(id: number): HistoryItem | undefined {
@@ -227,7 +239,7 @@ export async function clearHistory(): Promise<void> {
   if (!db) return;
   await db.clear();
   for (const i of useHistory.getState().items) URL.revokeObjectURL(i.url);
-  useHistory.setState({ items: [], selectedId: null, notice: null });
+  useHistory.setState({ items: [], selectedId: null, notice: null, removed: 0 });
   await refreshUsage();
 }
 
@@ -235,9 +247,7 @@ export async function clearHistory(): Promise<void> {
 export function timelapseRun(h: Pick<HistoryState, 'items' | 'selectedId'>): HistoryItem[] {
   const anchor = h.items.find((i) => i.id === h.selectedId) ?? h.items.at(-1);
   if (!anchor) return [];
-  return h.items
-    .filter((i) => i.runId === anchor.runId)
-    .sort((a, b) => a.iteration - b.iteration || a.id - b.id);
+  return inIterationOrder(h.items.filter((i) => i.runId === anchor.runId));
 }
 
 /** Encodes the run's snapshots as a time-lapse (WebM, or APNG without WebCodecs) and saves it. */

@@ -94,4 +94,23 @@ describe('settings in the PNG', () => {
     bad.settings.alpha = -1;
     expect(() => readRunRecord(withText(JSON.stringify(bad)))).toThrow(/invalid alpha/);
   });
+
+  it('refuses a settings chunk whose CRC does not match, with a message', () => {
+    const tagged = embedRunRecord(smallPng(), RECORD);
+    // One bit of the JSON flipped in place: the chunk reads as text still, its CRC no longer holds.
+    const at = Buffer.from(tagged).indexOf('"iteration":137') + 13;
+    const damaged = tagged.slice();
+    damaged[at] ^= 0x01;
+    expect(() => readRunRecord(damaged)).toThrow(/settings chunk is damaged/);
+  });
+
+  it('still reads intact settings when another chunk is damaged, and none from a file cut short', () => {
+    const tagged = embedRunRecord(smallPng(), RECORD);
+    const idat = Buffer.from(tagged).indexOf('IDAT');
+    const damaged = tagged.slice();
+    damaged[idat + 6] ^= 0xff;
+    expect(readRunRecord(damaged)).toEqual(RECORD);
+    const settingsAt = Buffer.from(tagged).indexOf('tEXt');
+    expect(readRunRecord(tagged.subarray(0, settingsAt + 20))).toBeNull();
+  });
 });

@@ -1,9 +1,12 @@
 /**
  * Settings carried inside a downloaded PNG: one tEXt chunk (keyword "style-transfer") holding JSON
  * with every setting, the iteration, the weights' label and the app's version, so a result can be
- * shared and its settings restored by dropping it back on the page. Chunk parsing and CRCs come
- * from png-chunks-extract / png-chunks-encode / png-chunk-text.
+ * shared and its settings restored by dropping it back on the page. Chunks are written by
+ * png-chunks-encode / png-chunk-text; read chunk by chunk here, each CRC checked with crc-32
+ * (png-chunks-extract gives up on the file at the first bad CRC, which hid a damaged settings
+ * chunk as "no settings").
  */
+import { buf as crc32 } from 'crc-32';
 import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
 import * as pngText from 'png-chunk-text';
@@ -50,19 +53,40 @@ function isSettingsChunk(c: { name: string; data: Uint8Array }): boolean {
   return c.name === 'tEXt' && pngText.decode(c.data).keyword === SETTINGS_KEYWORD;
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * The settings chunk of `png` as stored, with whether its CRC holds; null when the file is no PNG
+ * or has none before its end (or before it is cut short).
+ */
+export function findSettingsChunk(png: Uint8Array): { data: Uint8Array; crcOk: boolean } | null {
+  if (png.length < 8 || PNG_SIGNATURE.some((b, i) => png[i] !== b)) return null;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  for (let at = 8; at + 12 <= png.length;) {
+    const length = view.getUint32(at);
+    const end = at + 12 + length;
+    if (end > png.length) return null; // cut short
+    const name = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    if (name === 'IEND') return null;
+    const data = png.subarray(at + 8, at + 8 + length);
+    if (name === 'tEXt' && isSettingsChunk({ name, data })) {
+      // CRC over the chunk's type and data; crc-32 returns it signed.
+      const crcOk = crc32(png.subarray(at + 4, at + 8 + length)) === view.getInt32(at + 8 + length);
+      return { data, crcOk };
+    }
+    at = end;
+  }
+  return null;
+}
+
 /**
  * The record in `png`, or null when the file is no PNG or carries none. Throws (with a message for
- * the page) when the chunk is there but does not hold valid settings.
+ * the page) when the chunk is there but damaged or does not hold valid settings.
  */
 export function readRunRecord(png: Uint8Array): PngRunRecord | null {
-  let chunks;
-  try {
-    chunks = extractChunks(png);
-  } catch {
-    return null; // not a PNG, or a truncated one: simply no settings
-  }
-  const chunk = chunks.find(isSettingsChunk);
+  const chunk = findSettingsChunk(png);
   if (!chunk) return null;
+  if (!chunk.crcOk) throw new Error('its settings chunk is damaged (its CRC does not match)');
   let raw: unknown;
   try {
     raw = JSON.parse(pngText.decode(chunk.data).text);

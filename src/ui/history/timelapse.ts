@@ -108,7 +108,29 @@ export async function encodeWebm(
     if (encoder.state !== 'closed') encoder.close();
   }
   muxer.finalize();
-  return new Uint8Array(muxer.target.buffer);
+  const bytes = new Uint8Array(muxer.target.buffer);
+  // webm-muxer records the last frame's start as the duration: the last frame shows too.
+  setWebmDuration(bytes, frames.length * o.frameMs);
+  return bytes;
+}
+
+/** EBML ID and size byte of the Segment Info's Duration as webm-muxer writes it (a float64). */
+const DURATION_ELEMENT = [0x44, 0x89, 0x88];
+
+/**
+ * Overwrites the Duration (ms, at webm-muxer's 1 ms timestamp scale) in the WebM's header, in
+ * place. Throws when the header has no such element.
+ */
+export function setWebmDuration(webm: Uint8Array, ms: number): void {
+  // The Segment Info sits in the first few hundred bytes, before any cluster.
+  const end = Math.min(webm.length - 8, 1024);
+  for (let at = 0; at < end; at++) {
+    if (DURATION_ELEMENT.every((b, k) => webm[at + k] === b)) {
+      new DataView(webm.buffer, webm.byteOffset + at + 3, 8).setFloat64(0, ms);
+      return;
+    }
+  }
+  throw new Error('The WebM has no Duration to set');
 }
 
 function u32(view: DataView, at: number, v: number): void {
@@ -175,15 +197,16 @@ export async function encodeApng(
   return encodeChunks(out);
 }
 
-/** WebM where WebCodecs can, else APNG. */
+/**
+ * WebM where WebCodecs can encode the result's own size, else APNG: either way the time-lapse is
+ * as large as the result (no odd row or column dropped).
+ */
 export async function encodeTimelapse(
   frames: readonly Blob[],
   o: TimelapseOptions,
 ): Promise<TimelapseFile> {
-  // VP8 frames are 4:2:0: even sides (an odd last row or column is dropped).
-  const even = { ...o, width: o.width - (o.width % 2), height: o.height - (o.height % 2) };
-  if (even.width > 0 && even.height > 0 && (await canEncodeWebm(even.width, even.height))) {
-    return { bytes: await encodeWebm(frames, even), mime: 'video/webm', extension: 'webm' };
+  if (await canEncodeWebm(o.width, o.height)) {
+    return { bytes: await encodeWebm(frames, o), mime: 'video/webm', extension: 'webm' };
   }
   return { bytes: await encodeApng(frames, o), mime: 'image/png', extension: 'png' };
 }

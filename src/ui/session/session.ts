@@ -17,9 +17,15 @@ interface SessionState {
   status: 'opening' | 'ready' | 'unavailable';
   /** Why something cannot be kept across a reload (the page works on regardless). */
   problem: { key: InputKey | 'open' | 'restore'; message: string } | null;
+  /** A kept result is on its way back (waiting for the weights): the page says "Restoring…". */
+  restoring: boolean;
 }
 
-export const useSession = create<SessionState>(() => ({ status: 'opening', problem: null }));
+export const useSession = create<SessionState>(() => ({
+  status: 'opening',
+  problem: null,
+  restoring: false,
+}));
 
 const WHAT: Record<InputKey, string> = {
   content: 'the content image',
@@ -120,14 +126,19 @@ async function restoreResult(): Promise<void> {
   await initHistory();
   const newest = useHistory.getState().items.at(-1);
   if (!newest) return;
-  await weightsSettled();
-  const run = useStore.getState().run;
-  if (run.state !== 'idle' || run.iteration > 0) return;
-  const bitmap = await createImageBitmap(newest.png);
+  useSession.setState({ restoring: true });
   try {
-    workerClient.showResult(bitmap, newest.iteration);
+    await weightsSettled();
+    const run = useStore.getState().run;
+    if (run.state !== 'idle' || run.iteration > 0) return;
+    const bitmap = await createImageBitmap(newest.png);
+    try {
+      workerClient.showResult(bitmap, newest.iteration);
+    } finally {
+      bitmap.close();
+    }
   } finally {
-    bitmap.close();
+    useSession.setState({ restoring: false });
   }
 }
 
