@@ -8,6 +8,7 @@
 import type { BenchExtras, BenchMeasurement, BenchRequest } from '../../src/worker/bench';
 import type { BenchFromWorker, BenchToWorker } from '../../src/worker/benchProtocol';
 import type { BackendName } from '../../src/worker/protocol';
+import type { checkInputGradient } from './inputGradientPage';
 
 export interface BenchReady {
   backend: string;
@@ -31,6 +32,7 @@ export interface StyleBenchHandle {
 declare global {
   interface Window {
     __styleBench?: StyleBenchHandle;
+    __inputGradientCheck?: typeof checkInputGradient;
   }
 }
 
@@ -130,4 +132,10 @@ async function measure(
   return r.result;
 }
 
-window.__styleBench = { ready: start(), measure };
+if (new URLSearchParams(location.search).has('inputGradientCheck')) {
+  // The gradient check needs neither the worker nor the demo weights: tfjs loads only for it.
+  window.__inputGradientCheck = async (backend, sizes) =>
+    (await import('./inputGradientPage')).checkInputGradient(backend, sizes);
+} else {
+  window.__styleBench = { ready: start(), measure };
+}

@@ -64,9 +64,10 @@ export function compareInputGradients(
   weights: Vgg16Weights,
   h: number,
   w: number,
+  layers: readonly ConvLayerName[] = CHECKED_LAYERS,
 ): GradientComparison {
-  const ours = inputGradient(weights, 'forward-conv', h, w);
-  const theirs = inputGradient(weights, 'tfjs', h, w);
+  const ours = inputGradient(weights, 'forward-conv', h, w, layers);
+  const theirs = inputGradient(weights, 'tfjs', h, w, layers);
   let maxAbs = 0;
   let maxDiff = 0;
   for (let i = 0; i < ours.length; i++) {
