@@ -4,7 +4,8 @@
  *  - colour: the distance between the image's and the style's colour mean and covariance;
  *  - pixel noise: the mean absolute Laplacian;
  *  - content kept: the correlation of Gaussian-blurred (sigma 4 px) luminance with the content's.
- *   node --import tsx scripts/demo-quality.ts [--model dir] [--size 128] [--iterations 150] [--png out.png]
+ *   node --import tsx scripts/demo-quality.ts [--model dir] [--size 128] [--iterations 150]
+ *     [--pair samples|unseen] [--png out.png] [--pair-png prefix (writes prefix-content.png, -style.png)]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { DEFAULT_SETTINGS } from '../src/engine/settings';
 import { decodeModel, parseModelJson, shardPaths } from '../src/model/format';
 import { disposeWeights, toTensors, type RawVgg16Weights } from '../src/model/weights';
 import { problemImages } from './bench/inputs';
+import { unseenPair } from './unseen-pair';
 
 /** An RGB 0..255 image, row-major [h, w, 3]. */
 export interface RgbImage {
@@ -151,21 +153,32 @@ export function readModelDir(dir: string): RawVgg16Weights {
   return decodeModel(json, shards);
 }
 
+/** Content and style at size x size, on the active backend (the caller disposes both). */
+export type PairAt = (size: number) => { content: tf.Tensor3D; style: tf.Tensor3D };
+
+/** The pairs the figures are measured on: the bundled samples (the demo weights' calibration
+ * images) and one the calibration never saw. */
+export const PAIRS: Record<'samples' | 'unseen', PairAt> = {
+  samples: problemImages,
+  unseen: unseenPair,
+};
+
 /**
  * Runs Gatys with the engine's defaults (DEFAULT_SETTINGS: coarse-to-fine stages, Adam, ...) for
- * `iterations` on the bundled samples cover-cropped to size x size, on the wasm backend, and
- * measures the three figures. `onStep` sees each iteration (for progress logs).
+ * `iterations` on a pair (the bundled samples unless told) cover-cropped to size x size, on the
+ * wasm backend, and measures the three figures. `onStep` sees each iteration (for progress logs).
  */
 export async function measureDemoQuality(
   raw: RawVgg16Weights,
   size: number,
   iterations: number,
   onStep?: (iteration: number) => void,
+  pair: PairAt = PAIRS.samples,
 ): Promise<{ figures: DemoQuality; result: RgbImage }> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not start');
   const t0 = Date.now();
   const weights = toTensors(raw);
-  const { content, style } = problemImages(size);
+  const { content, style } = pair(size);
   const run = new StagedRun(weights, content, style, DEFAULT_SETTINGS, iterations);
   try {
     const [c, s] = [toRgb(content), toRgb(style)];
@@ -237,10 +250,27 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const dir = resolve(argValue(args, '--model') ?? join(root, 'public/models/vgg16-demo'));
   const size = Number(argValue(args, '--size') ?? 128);
   const iterations = Number(argValue(args, '--iterations') ?? 150);
-  const { figures, result } = await measureDemoQuality(readModelDir(dir), size, iterations, (i) => {
-    if (i % 10 === 0) console.error(`iteration ${i}`);
-  });
+  const pairName = argValue(args, '--pair') ?? 'samples';
+  if (pairName !== 'samples' && pairName !== 'unseen') throw new Error(`--pair ${pairName}?`);
+  const pair = PAIRS[pairName];
+  const pairPng = argValue(args, '--pair-png');
+  if (pairPng) {
+    await tf.setBackend('wasm');
+    const { content, style } = pair(size);
+    writeRgbPng(`${pairPng}-content.png`, toRgb(content));
+    writeRgbPng(`${pairPng}-style.png`, toRgb(style));
+    tf.dispose([content, style]);
+  }
+  const { figures, result } = await measureDemoQuality(
+    readModelDir(dir),
+    size,
+    iterations,
+    (i) => {
+      if (i % 10 === 0) console.error(`iteration ${i}`);
+    },
+    pair,
+  );
   const png = argValue(args, '--png');
   if (png) writeRgbPng(png, result);
-  console.log(JSON.stringify({ model: dir, ...figures }, null, 2));
+  console.log(JSON.stringify({ model: dir, pair: pairName, ...figures }, null, 2));
 }

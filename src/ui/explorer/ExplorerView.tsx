@@ -15,7 +15,11 @@ import './explorer.css';
  */
 function useExplorerWorker(): void {
   const weights = useStore((s) => s.weights);
-  const backend = useStore((s) => s.backend);
+  const choice = useStore((s) => s.backend);
+  const active = useStore((s) => s.backendInfo?.backend);
+  // Auto: the backend Auto picked for the style transfer (from its calibration, which the
+  // explorer worker does not get); started on 'auto' alone it would always take wasm.
+  const backend = choice === 'auto' && active ? active : choice;
   const label = weights.status === 'ready' ? weights.label : undefined;
   useEffect(() => {
     if (!label) return;
