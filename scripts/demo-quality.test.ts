@@ -1,13 +1,15 @@
 /**
  * Issue 15's acceptance: with the demo weights, Gatys on the bundled samples (128 px, the engine's
  * defaults, 150 iterations) visibly transfers the style. Several minutes on 2 cores (wasm backend).
+ * The samples are also the weights' calibration images, so a pair they never saw is measured too
+ * (issue 23; smaller, to keep the suite short).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RECIPE_NAME } from '../src/model/demo/recipe';
 import { parseModelJson } from '../src/model/format';
-import { measureDemoQuality, readModelDir } from './demo-quality';
+import { measureDemoQuality, PAIRS, readModelDir } from './demo-quality';
 import { DEMO_MODEL_DIR, generateDemoModel } from './generate-test-model';
 
 describe('demo weights on the samples (issue 15)', () => {
@@ -35,6 +37,22 @@ describe('demo weights on the samples (issue 15)', () => {
       // Blurred (sigma 4 px) luminance still correlates with the content's.
       expect(q.contentCorrelation).toBeGreaterThanOrEqual(0.5);
       // And the page would not take it for a diverging run (it pauses at a tenfold jump of J).
+      expect(q.maxLossJump).toBeLessThan(10);
+    },
+    40 * 60_000,
+  );
+
+  it(
+    'on a pair the calibration never saw (96 px, 100 iterations): colours move, the content stays',
+    async () => {
+      const raw = readModelDir(DEMO_MODEL_DIR);
+      const { figures: q } = await measureDemoQuality(raw, 96, 100, undefined, PAIRS.unseen);
+      console.log('demo quality, unseen pair', JSON.stringify(q));
+      // Looser than on the samples, where the weights were calibrated: measured 0.72 and 1.57 here
+      // (the samples at this size and budget: 0.56 and 0.85), README "Demo weights".
+      expect(q.colourRatio).toBeLessThanOrEqual(0.8);
+      expect(q.laplacianRatio).toBeLessThanOrEqual(2);
+      expect(q.contentCorrelation).toBeGreaterThanOrEqual(0.5);
       expect(q.maxLossJump).toBeLessThan(10);
     },
     40 * 60_000,
