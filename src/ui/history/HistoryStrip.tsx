@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { isRunActive, useStore } from '../store';
 import './history.css';
 import {
@@ -11,6 +11,7 @@ import {
   useHistory,
 } from './history';
 import { groupRuns, runSummary } from './runs';
+import { canEncodeWebm } from './timelapse';
 import { REASON } from './SnapshotView';
 
 function mb(bytes: number): string {
@@ -24,9 +25,24 @@ function report(e: unknown): void {
 /** Time-lapse of the selected snapshot's run (else the newest run), with a progress bar. */
 function TimelapseExport() {
   const frames = useHistory((h) => timelapseRun(h).length);
+  const size = useHistory((h) => {
+    const last = timelapseRun(h).at(-1);
+    return last ? `${last.width}x${last.height}` : null;
+  });
   const progress = useHistory((h) => h.timelapse);
-  // WebCodecs decides the format; without it the export is an animated PNG.
-  const format = typeof VideoEncoder === 'function' ? 'WebM' : 'animated PNG';
+  // WebCodecs at the result's own size decides the format; else the export is an animated PNG.
+  const [format, setFormat] = useState<'WebM' | 'animated PNG'>(
+    typeof VideoEncoder === 'function' ? 'WebM' : 'animated PNG',
+  );
+  useEffect(() => {
+    if (!size) return;
+    const [w, h] = size.split('x').map(Number);
+    let live = true;
+    void canEncodeWebm(w, h).then((ok) => live && setFormat(ok ? 'WebM' : 'animated PNG'));
+    return () => {
+      live = false;
+    };
+  }, [size]);
   return (
     <>
       <button
