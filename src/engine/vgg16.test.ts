@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV_LAYER_NAMES } from '../model/topology';
 import { disposeWeights, type Vgg16Weights } from '../model/weights';
 import { randomWeights, seededArray } from './testing';
-import { extractFeatures } from './vgg16';
+import { extractFeatures, setInputGradientMode } from './vgg16';
 
 describe('VGG16 forward pass', () => {
   let weights: Vgg16Weights;
@@ -73,5 +73,84 @@ describe('VGG16 forward pass', () => {
     ).toThrow(/expected input \[1, H, W, 3\]/);
     expect(CONV_LAYER_NAMES.length).toBe(13);
     tf.dispose([input, ok.block2_conv2]);
+  });
+});
+
+/**
+ * The fused forward (one FusedConv2D kernel under the tape) against tfjs' split Conv2D + Add +
+ * Relu, on cpu and wasm: activations and input gradient to float32 rounding at two sizes.
+ */
+describe.each(['cpu', 'wasm'])('fused forward under a tape (%s)', (backend) => {
+  let weights: Vgg16Weights;
+  beforeAll(async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend(backend);
+    weights = randomWeights('block2_conv2', 5);
+    for (const [i, cw] of Object.values(weights).entries()) {
+      const n = cw!.bias.shape[0];
+      cw!.bias.dispose();
+      cw!.bias = tf.tensor1d(seededArray(n, 200 + i, -0.5, 0.5));
+    }
+  });
+  afterAll(async () => {
+    setInputGradientMode('forward-conv');
+    disposeWeights(weights);
+    await tf.setBackend('cpu');
+  });
+
+  const layers = ['block1_conv2', 'block2_conv2'] as const;
+  /** Activations seen under the tape, then the gradient of a weighted sum of them. */
+  function pass(mode: 'forward-conv' | 'forward-conv-unfused', h: number, w: number) {
+    setInputGradientMode(mode);
+    return tf.tidy(() => {
+      const x = tf.tensor4d(seededArray(h * w * 3, 13, -100, 100), [1, h, w, 3]);
+      const acts: Float32Array[] = [];
+      const g = tf.grad((input: tf.Tensor) => {
+        const a = extractFeatures(weights, input as tf.Tensor4D, layers);
+        for (const l of layers) acts.push(a[l].dataSync() as Float32Array);
+        return tf.addN(
+          layers.map((l, i) =>
+            tf.sum(tf.mul(a[l], tf.tensor(seededArray(a[l].size, 30 + i), a[l].shape))),
+          ),
+        );
+      })(x);
+      return { acts, grad: g.dataSync() as Float32Array };
+    });
+  }
+
+  const relL2 = (a: Float32Array, b: Float32Array) => {
+    let d = 0;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) {
+      d += (a[i] - b[i]) ** 2;
+      n += b[i] ** 2;
+    }
+    expect(n).toBeGreaterThan(0);
+    return Math.sqrt(d / n);
+  };
+
+  it.each([
+    [12, 12],
+    [18, 26],
+  ])('equals the split kernels at %ix%i (relative L2 < 1e-5)', (h, w) => {
+    const before = tf.memory().numTensors;
+    const fused = pass('forward-conv', h, w);
+    const split = pass('forward-conv-unfused', h, w);
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < layers.length; i++) {
+      expect(relL2(fused.acts[i], split.acts[i])).toBeLessThan(1e-5);
+    }
+    expect(relL2(fused.grad, split.grad)).toBeLessThan(1e-5);
+  });
+
+  it('runs FusedConv2D and no separate Add or Relu in the taped forward', async () => {
+    const kernelsOf = async (mode: 'forward-conv' | 'forward-conv-unfused') =>
+      (await tf.profile(() => void pass(mode, 8, 8))).kernelNames;
+    const fused = await kernelsOf('forward-conv');
+    expect(fused).toContain('FusedConv2D');
+    expect(fused).not.toContain('Relu');
+    const split = await kernelsOf('forward-conv-unfused');
+    expect(split).toContain('Relu');
+    expect(split).not.toContain('FusedConv2D');
   });
 });

@@ -9,14 +9,18 @@ import type { ConvWeights, Vgg16Weights } from '../model/weights';
 import { toCaffe } from './preprocess';
 
 /**
- * How the gradient of a conv w.r.t. its input is computed:
- * - 'forward-conv': as the forward conv of dy with the flipped kernel (ConvWeights.backpropKernel).
+ * How a conv layer runs while gradients are recorded:
+ * - 'forward-conv': the forward is one FusedConv2D kernel (conv + bias + ReLU), and the gradient
+ *   w.r.t. the input is the forward conv of dy with the flipped kernel (ConvWeights.backpropKernel).
  *   On wasm, tfjs' Conv2DBackpropInput is a plain loop (~2 GFLOP/s) while Conv2D goes through
  *   XNNPACK (~22 GFLOP/s, threaded): this made a whole step ~5x faster (npm run bench).
- * - 'tfjs': tfjs' own Conv2DBackpropInput kernel.
- * Both give the same numbers (src/engine/vgg16.test.ts); the worker picks per backend.
+ * - 'forward-conv-unfused': the same gradient, with the forward as tfjs runs tf.fused.conv2d under
+ *   a tape (Conv2D, Add, Relu: three passes over the activation). Only the bench asks for it, to
+ *   time the fused forward against it.
+ * - 'tfjs': tfjs' own gradient (unfused forward, Conv2DBackpropInput).
+ * All give the same numbers (src/engine/vgg16.test.ts); the worker picks per backend.
  */
-export type InputGradientMode = 'forward-conv' | 'tfjs';
+export type InputGradientMode = 'forward-conv' | 'forward-conv-unfused' | 'tfjs';
 let inputGradientMode: InputGradientMode = 'forward-conv';
 
 export function setInputGradientMode(mode: InputGradientMode): void {
@@ -27,7 +31,10 @@ export function getInputGradientMode(): InputGradientMode {
   return inputGradientMode;
 }
 
-/** relu(conv(x, W) + b), 3x3 stride 1 'same', as one fused kernel. */
+/**
+ * relu(conv(x, W) + b), 3x3 stride 1 'same'. One fused kernel when no gradient is recorded; under a
+ * tape tfjs splits it into Conv2D, Add and Relu so that it can differentiate each.
+ */
 function fusedConv(x: tf.Tensor4D, w: ConvWeights): tf.Tensor4D {
   return tf.fused.conv2d({
     x,
@@ -39,16 +46,39 @@ function fusedConv(x: tf.Tensor4D, w: ConvWeights): tf.Tensor4D {
   });
 }
 
+const FUSED_ATTRS: tf.FusedConv2DAttrs = {
+  strides: 1,
+  pad: 'same',
+  dataFormat: 'NHWC',
+  dilations: 1,
+  dimRoundingMode: 'floor',
+  activation: 'relu',
+};
+
+/**
+ * The FusedConv2D kernel itself, even under a tape: tf.fused.conv2d would split it there. Only for
+ * the forward of a custom gradient, where no tape records it (tfjs' kernel depth is > 0).
+ */
+function fusedConvKernel(x: tf.Tensor4D, w: ConvWeights): tf.Tensor4D {
+  return tf
+    .engine()
+    .runKernel(
+      tf.FusedConv2D,
+      { x, filter: w.kernel, bias: w.bias },
+      FUSED_ATTRS as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor4D;
+}
+
 /**
  * fusedConv with its input gradient as a forward conv: d/dx = conv(dy * relu'(y), flipped W).
  * relu' is read from the output (y > 0 exactly where the pre-activation is), as tfjs does. Only x
  * is differentiated: the weights are constants of the optimisation.
  */
-function convWithForwardGrad(x: tf.Tensor4D, w: ConvWeights): tf.Tensor4D {
+function convWithForwardGrad(x: tf.Tensor4D, w: ConvWeights, fused: boolean): tf.Tensor4D {
   const f = tf.customGrad((...args) => {
     const input = args[0] as tf.Tensor4D;
     const save = args[1] as tf.GradSaveFunc;
-    const y = fusedConv(input, w);
+    const y = fused ? fusedConvKernel(input, w) : fusedConv(input, w);
     save([y]);
     return {
       value: y,
@@ -100,8 +130,10 @@ export function extractFeatures<L extends ConvLayerName>(
       }
       // Checked by assertWeightsFor above.
       const w = weights[spec.name]!;
-      // The fused op (conv + bias + ReLU) is one kernel on every backend.
-      x = inputGradientMode === 'forward-conv' ? convWithForwardGrad(x, w) : fusedConv(x, w);
+      x =
+        inputGradientMode === 'tfjs'
+          ? fusedConv(x, w)
+          : convWithForwardGrad(x, w, inputGradientMode === 'forward-conv');
       if (wanted.has(spec.name)) out[spec.name as L] = x;
     }
     return out;
