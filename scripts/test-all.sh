@@ -12,6 +12,8 @@ npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 npm run --silent lint:cycles
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
+echo "== FMA conv kernels rebuild byte-for-byte (clang-16, lld-16)"
+bash scripts/check-fma-wasm.sh
 echo "== production dependencies (licences, nothing declared but unused)"
 node --import tsx scripts/check-deps.ts
 echo "== unit tests (node, tfjs cpu backend)"

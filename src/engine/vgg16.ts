@@ -18,9 +18,33 @@ import { toCaffe } from './preprocess';
  *   a tape (Conv2D, Add, Relu: three passes over the activation). Only the bench asks for it, to
  *   time the fused forward against it.
  * - 'tfjs': tfjs' own gradient (unfused forward, Conv2DBackpropInput).
+ * - 'fma': as 'forward-conv', with both convs run by the conv set by setExternalConv (issue 24's
+ *   fused multiply-add kernel, src/engine/fma/) on the layers it takes, 'forward-conv' elsewhere.
  * All give the same numbers (src/engine/vgg16.test.ts); the worker picks per backend.
  */
-export type InputGradientMode = 'forward-conv' | 'forward-conv-unfused' | 'tfjs';
+export type InputGradientMode = 'forward-conv' | 'forward-conv-unfused' | 'tfjs' | 'fma';
+
+/** A 3x3 'same' conv outside tfjs over plain arrays (FmaConv.run's signature). */
+export interface ExternalConv {
+  run(
+    x: Float32Array,
+    h: number,
+    w: number,
+    c: number,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    n: number,
+    relu: boolean,
+  ): Float32Array;
+  /** Whether it runs this layer (where it was measured faster than tfjs' conv). */
+  takes(layer: ConvLayerName): boolean;
+}
+let externalConv: ExternalConv | null = null;
+
+/** The conv of mode 'fma' (null: 'fma' runs as 'forward-conv'). */
+export function setExternalConv(conv: ExternalConv | null): void {
+  externalConv = conv;
+}
 let inputGradientMode: InputGradientMode = 'forward-conv';
 
 export function setInputGradientMode(mode: InputGradientMode): void {
@@ -67,6 +91,45 @@ function fusedConvKernel(x: tf.Tensor4D, w: ConvWeights): tf.Tensor4D {
       { x, filter: w.kernel, bias: w.bias },
       FUSED_ATTRS as unknown as tf.NamedAttrMap,
     ) as tf.Tensor4D;
+}
+
+/** relu?(conv(x, filter) + bias) by `ext`, from and to tfjs tensors (two copies each way). */
+function externalConvOf(
+  ext: ExternalConv,
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D | null,
+  relu: boolean,
+): tf.Tensor4D {
+  const [, h, w, c] = x.shape;
+  const n = filter.shape[3];
+  const f = filter.dataSync() as Float32Array;
+  const b = bias ? (bias.dataSync() as Float32Array) : null;
+  return tf.tensor4d(ext.run(x.dataSync() as Float32Array, h, w, c, f, b, n, relu), [1, h, w, n]);
+}
+
+/** The forward-conv gradient with both convs by `ext`. */
+function convByExternal(x: tf.Tensor4D, w: ConvWeights, ext: ExternalConv): tf.Tensor4D {
+  const f = tf.customGrad((...args) => {
+    const input = args[0] as tf.Tensor4D;
+    const save = args[1] as tf.GradSaveFunc;
+    const y = externalConvOf(ext, input, w.kernel, w.bias, true);
+    save([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() =>
+          externalConvOf(
+            ext,
+            tf.mul(dy, tf.step(saved[0])) as tf.Tensor4D,
+            w.backpropKernel,
+            null,
+            false,
+          ),
+        ),
+    };
+  }) as (x: tf.Tensor4D) => tf.Tensor4D;
+  return f(x);
 }
 
 /**
@@ -130,10 +193,13 @@ export function extractFeatures<L extends ConvLayerName>(
       }
       // Checked by assertWeightsFor above.
       const w = weights[spec.name]!;
-      x =
-        inputGradientMode === 'tfjs'
+      const ext =
+        inputGradientMode === 'fma' && externalConv?.takes(spec.name) ? externalConv : null;
+      x = ext
+        ? convByExternal(x, w, ext)
+        : inputGradientMode === 'tfjs'
           ? fusedConv(x, w)
-          : convWithForwardGrad(x, w, inputGradientMode === 'forward-conv');
+          : convWithForwardGrad(x, w, inputGradientMode !== 'forward-conv-unfused');
       if (wanted.has(spec.name)) out[spec.name as L] = x;
     }
     return out;

@@ -1,0 +1,146 @@
+/**
+ * The fused multiply-add conv of wasm/conv3x3.c (issue 24) over plain Float32Arrays: a 3x3,
+ * stride 1, 'same' conv of one NHWC image, with bias and optional ReLU, on `threads` threads that
+ * share one WebAssembly memory. The caller's thread takes the first share; helpers (./helper.ts)
+ * take the rest and are woken and awaited with Atomics, so a call is synchronous, as a tfjs
+ * kernel must be. Helpers are started by the caller (Web Workers, Node worker_threads).
+ */
+import { CTL, CTL_INTS, helperShare, type ConvExports, type HelperInit } from './protocol';
+
+const PAGE = 65536;
+
+/** Starts one helper thread with its init message (the environment's Worker). */
+export type SpawnHelper = (init: HelperInit) => { terminate(): void };
+
+export interface FmaConvOptions {
+  /** Total threads, the caller's included (1: no helpers). */
+  threads?: number;
+  spawn?: SpawnHelper;
+}
+
+/** Whether this engine can run `bytes` (relaxed SIMD, shared memory); false is the fallback case. */
+export function canRunFma(bytes: BufferSource): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    return WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+export class FmaConv {
+  readonly threads: number;
+  private readonly memory: WebAssembly.Memory;
+  private readonly k: ConvExports;
+  private readonly helpers: { terminate(): void }[] = [];
+  private readonly ctl: Int32Array;
+  private seq = 0;
+
+  private constructor(module: WebAssembly.Module, opts: FmaConvOptions) {
+    this.threads = Math.max(1, opts.threads ?? 1);
+    if (this.threads > 1 && !opts.spawn) throw new Error('FmaConv: threads > 1 need a spawn');
+    this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.k = inst.exports as unknown as ConvExports;
+    this.ctl = new Int32Array(this.memory.buffer, 0, CTL_INTS);
+    for (let i = 1; i < this.threads; i++) {
+      this.helpers.push(opts.spawn!({ module, memory: this.memory, index: i }));
+    }
+  }
+
+  /**
+   * Compiles `bytes` (conv3x3-relaxed.wasm or conv3x3-simd.wasm), starts the helpers and waits
+   * until they listen: a call blocks its thread, and a host may need that thread to start them.
+   */
+  static async create(bytes: BufferSource, opts: FmaConvOptions = {}): Promise<FmaConv> {
+    const conv = new FmaConv(await WebAssembly.compile(bytes), opts);
+    const started = performance.now();
+    while (Atomics.load(conv.ctl, CTL.READY) < conv.helpers.length) {
+      if (performance.now() - started > 30_000) {
+        conv.dispose();
+        throw new Error('FmaConv: helper threads did not start within 30 s');
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return conv;
+  }
+
+  /** Memory of at least `bytes`, grown in whole pages; views must be made after this. */
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  /**
+   * relu?(conv3x3(x, filter) + bias): x [h, w, c], filter [3, 3, c, n] (HWIO), bias [n] (zeros
+   * when null); returns a new [h, w, n].
+   */
+  run(
+    x: Float32Array,
+    h: number,
+    w: number,
+    c: number,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    n: number,
+    relu: boolean,
+  ): Float32Array {
+    if (x.length !== h * w * c) throw new Error(`FmaConv: x has ${x.length} values, not h*w*c`);
+    if (filter.length !== 9 * c * n) throw new Error('FmaConv: filter is not [3, 3, c, n]');
+    const np = Math.ceil(n / 8) * 8;
+    const scratch = this.k.scratch_floats();
+    // Float offsets of each region (16-byte aligned); control words first.
+    let at = CTL_INTS;
+    const take = (floats: number) => {
+      const start = at;
+      at += Math.ceil(floats / 4) * 4;
+      return start;
+    };
+    const scratchAt = take(scratch * this.threads);
+    const biasIn = take(np);
+    const biasAt = take(np);
+    const filterIn = take(filter.length);
+    const packedAt = take(this.k.packed_filter_floats(c, n));
+    const xAt = take(x.length);
+    const yAt = take(h * w * n);
+    this.ensure(at * 4);
+    const f = new Float32Array(this.memory.buffer);
+    f.set(x, xAt);
+    f.set(filter, filterIn);
+    if (bias) f.set(bias, biasIn);
+    else f.fill(0, biasIn, biasIn + n);
+    this.k.pack_filter(filterIn * 4, biasIn * 4, c, n, packedAt * 4, biasAt * 4);
+
+    const panels = Math.ceil((h * w) / 6);
+    const args = [xAt * 4, h, w, c, packedAt * 4, biasAt * 4, n, yAt * 4, relu ? 1 : 0] as const;
+    // A view made before a grow still sees the same words: shared memory grows in place.
+    const ctl = this.ctl;
+    if (this.helpers.length) {
+      ctl.set(args, CTL.ARGS);
+      ctl[CTL.PANELS] = panels;
+      ctl[CTL.THREADS] = this.threads;
+      ctl[CTL.SCRATCH] = scratchAt * 4;
+      ctl[CTL.SCRATCH_FLOATS] = scratch;
+      Atomics.store(ctl, CTL.DONE, 0);
+      Atomics.store(ctl, CTL.SEQ, ++this.seq);
+      Atomics.notify(ctl, CTL.SEQ);
+    }
+    const [p0, p1] = helperShare(panels, this.threads, 0);
+    this.k.conv3x3(...args, p0, p1, scratchAt * 4);
+    for (let d = Atomics.load(ctl, CTL.DONE); d < this.helpers.length;) {
+      Atomics.wait(ctl, CTL.DONE, d);
+      d = Atomics.load(ctl, CTL.DONE);
+    }
+    return f.slice(yAt, yAt + h * w * n);
+  }
+
+  /** Stops the helpers (they wait on the control word; a negative sequence tells them to end). */
+  dispose(): void {
+    if (this.helpers.length) {
+      Atomics.store(this.ctl, CTL.SEQ, -1);
+      Atomics.notify(this.ctl, CTL.SEQ);
+    }
+    for (const h of this.helpers) h.terminate();
+    this.helpers.length = 0;
+  }
+}
