@@ -129,6 +129,7 @@ async function measurePass(
         const extras: BenchExtras = {
           ...pass.extras,
           matMulSize: i === 0 ? pass.extras.matMulSize : 0,
+          fmaKernelSize: i === 0 ? pass.extras.fmaKernelSize : 0,
         };
         // The worker stops early when the rounds would overrun this share of the size's budget.
         const roundsBudgetMs = opts.sizeBudgetMs * 0.8;

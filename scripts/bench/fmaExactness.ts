@@ -10,7 +10,8 @@ import { randomWeights, seededArray } from '../../src/engine/testing';
 import { extractFeatures, setExternalConv, setInputGradientMode } from '../../src/engine/vgg16';
 import type { InputGradientMode } from '../../src/engine/vgg16';
 import { disposeWeights } from '../../src/model/weights';
-import { nodeFmaConv, type FmaVariant } from './fmaNode';
+import type { FmaVariant } from '../../src/engine/fma/fmaConv';
+import { nodeFmaConv } from './fmaNode';
 
 const layers = ['block1_conv1', 'block1_conv2', 'block2_conv2', 'block3_conv1'] as const;
 

@@ -4,12 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { canRunFma, FmaConv } from '../../src/engine/fma/fmaConv';
+import { canRunFma, FmaConv, type FmaVariant } from '../../src/engine/fma/fmaConv';
 import { ROOT } from './inputs';
 
 const HELPER = new URL('./fmaHelperNode.ts', import.meta.url).href;
-
-export type FmaVariant = 'relaxed' | 'simd';
 
 export function fmaBytes(variant: FmaVariant): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(`${ROOT}/src/engine/fma/conv3x3-${variant}.wasm`));

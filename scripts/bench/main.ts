@@ -29,6 +29,7 @@
  *                        wall-clock budget, J at the final size (off by default)
  *   --multiscale-size N  its final long side (128);  --multiscale-iters N  its budget (12)
  *   --multiscale-backend B  wasm or cpu (wasm)
+ *   --fma-kernel-size N  image size of the FMA micro-kernel tables (256); --skip-fma: no part G
  *   --skip-node --skip-convergence --skip-browser
  *   --out DIR            output folder (bench-results)
  */
@@ -37,7 +38,8 @@ import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
-import { browserBench, estimateMs } from './browser';
+import { browserBench, estimateMs, type BrowserPass } from './browser';
+import { fmaBrowserPasses, fmaMarkdown, nodeKernels, type FmaReport } from './fmaPart';
 import { problemImages, loadDemoWeights, ROOT } from './inputs';
 import { machineInfo } from './machine';
 import { convergence, nodeSpeed, useBackend, type NodeBackend, type NodeSpeedResult } from './node';
@@ -72,6 +74,8 @@ const { values: a } = parseArgs({
     'skip-node': { type: 'boolean', default: false },
     'skip-convergence': { type: 'boolean', default: false },
     'skip-browser': { type: 'boolean', default: false },
+    'fma-kernel-size': { type: 'string', default: '256' },
+    'skip-fma': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
   },
 });
@@ -127,6 +131,8 @@ const opts = {
   skipNode: a['skip-node'] === true,
   skipConvergence: a['skip-convergence'] === true,
   skipBrowser: a['skip-browser'] === true,
+  fmaKernelSize: positiveInt('fma-kernel-size', a['fma-kernel-size']),
+  skipFma: a['skip-fma'] === true,
   out: String(a.out),
 };
 if (opts.multiscaleBackend !== 'wasm' && opts.multiscaleBackend !== 'cpu') {
@@ -196,6 +202,15 @@ if (!opts.skipNode) {
   }
 }
 
+// ---- G. FMA conv, Node micro-kernels ----
+const fma: FmaReport = { nodeKernels: null, worker: [] };
+if (!opts.skipFma) {
+  log(`fma: Node micro-kernel table at ${opts.fmaKernelSize} px ...`);
+  await useBackend('wasm');
+  Object.assign(fma, await nodeKernels(opts.fmaKernelSize, 3));
+  log(fma.nodeKernels ? 'fma: Node table done' : `fma: ${fma.nodeKernelsSkipped}`);
+}
+
 // ---- A. Convergence ----
 let conv: BenchReport['node']['convergence'] = null;
 if (!opts.skipConvergence) {
@@ -231,26 +246,32 @@ let browser: BenchReport['browser'] = null;
 if (!opts.skipBrowser) {
   try {
     const sizesFor = { wasm: opts.browserSizes, webgl: opts.webglSizes, webgpu: opts.webgpuSizes };
+    const mainPasses = opts.browserBackends.map((backend): BrowserPass => ({
+      backend,
+      sizes: sizesFor[backend],
+      rounds: opts.browserRounds,
+      // Both conv-gradient modes on every backend (the table in src/worker/backend.ts comes
+      // from these); the old Gram and the matMul where the acceptance ratios are read (wasm).
+      // The new gradient is asked for by name: webgl and webgpu ship tfjs' own (INPUT_GRADIENT),
+      // and comparing the shipped mode with 'tfjs' there would time tfjs' gradient twice.
+      extras: {
+        inputGradient: 'forward-conv',
+        compareWith: 'tfjs',
+        gram: backend === 'wasm',
+        matMulSize: backend === 'wasm' ? opts.matMulSize : 0,
+      },
+    }));
+    // Part G's pages come last; their results are split off into fma.worker.
+    const fmaPasses = opts.skipFma
+      ? []
+      : fmaBrowserPasses(opts.browserSizes, opts.browserRounds, opts.fmaKernelSize);
     browser = await browserBench({
-      passes: opts.browserBackends.map((backend) => ({
-        backend,
-        sizes: sizesFor[backend],
-        rounds: opts.browserRounds,
-        // Both conv-gradient modes on every backend (the table in src/worker/backend.ts comes
-        // from these); the old Gram and the matMul where the acceptance ratios are read (wasm).
-        // The new gradient is asked for by name: webgl and webgpu ship tfjs' own (INPUT_GRADIENT),
-        // and comparing the shipped mode with 'tfjs' there would time tfjs' gradient twice.
-        extras: {
-          inputGradient: 'forward-conv',
-          compareWith: 'tfjs',
-          gram: backend === 'wasm',
-          matMulSize: backend === 'wasm' ? opts.matMulSize : 0,
-        },
-      })),
+      passes: [...mainPasses, ...fmaPasses],
       sizeBudgetMs: opts.browserSizeBudgetS * 1000,
       port: opts.port,
       log,
     });
+    fma.worker = browser.backends.splice(mainPasses.length);
     machine.chromium = browser.chromiumVersion;
     machine.webglRenderer =
       browser.backends.find((b) => b.ready?.renderer)?.ready?.renderer ?? null;
@@ -300,9 +321,10 @@ const report: BenchReport = {
   multiscale,
   browser,
   torch,
+  fma,
   notes,
 };
-const md = markdown(report);
+const md = [markdown(report), ...(opts.skipFma ? [] : fmaMarkdown(fma, torch))].join('\n');
 const dir = resolve(ROOT, opts.out);
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

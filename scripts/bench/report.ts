@@ -7,6 +7,7 @@ import type { MachineInfo } from './machine';
 import type { MultiscaleResult } from './multiscale';
 import type { ConvergenceResult, NodeSpeedResult } from './node';
 import { median, ratio } from './stats';
+import type { FmaReport } from './fmaPart';
 import type { TorchOutcome } from './torch';
 
 export interface BenchReport {
@@ -21,6 +22,8 @@ export interface BenchReport {
   multiscale?: MultiscaleResult | null;
   browser: BrowserResult | null;
   torch: TorchOutcome | null;
+  /** Part G, issue 24 (scripts/bench/fmaPart.ts). */
+  fma?: FmaReport;
   notes: string[];
 }
 

@@ -24,6 +24,15 @@ import { toCaffe } from './preprocess';
  */
 export type InputGradientMode = 'forward-conv' | 'forward-conv-unfused' | 'tfjs' | 'fma';
 
+/** A conv's filter and bias for an ExternalConv: read only the first time the key is seen. */
+export interface FilterSource {
+  key: object;
+  filter(): Float32Array;
+  bias(): Float32Array | null;
+  /** False once the filter is disposed (new weights): the conv then drops its packed copies. */
+  live(): boolean;
+}
+
 /** A 3x3 'same' conv outside tfjs over plain arrays (FmaConv.run's signature). */
 export interface ExternalConv {
   run(
@@ -31,8 +40,7 @@ export interface ExternalConv {
     h: number,
     w: number,
     c: number,
-    filter: Float32Array,
-    bias: Float32Array | null,
+    src: FilterSource,
     n: number,
     relu: boolean,
   ): Float32Array;
@@ -103,9 +111,14 @@ function externalConvOf(
 ): tf.Tensor4D {
   const [, h, w, c] = x.shape;
   const n = filter.shape[3];
-  const f = filter.dataSync() as Float32Array;
-  const b = bias ? (bias.dataSync() as Float32Array) : null;
-  return tf.tensor4d(ext.run(x.dataSync() as Float32Array, h, w, c, f, b, n, relu), [1, h, w, n]);
+  // The filter tensor is the key: the weights are constants of a run, packed once.
+  const src: FilterSource = {
+    key: filter,
+    filter: () => filter.dataSync() as Float32Array,
+    bias: () => (bias ? (bias.dataSync() as Float32Array) : null),
+    live: () => !filter.isDisposed,
+  };
+  return tf.tensor4d(ext.run(x.dataSync() as Float32Array, h, w, c, src, n, relu), [1, h, w, n]);
 }
 
 /** The forward-conv gradient with both convs by `ext`. */

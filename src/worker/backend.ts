@@ -9,7 +9,8 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { setInputGradientMode } from '../engine/vgg16';
+import { setExternalConv, setInputGradientMode } from '../engine/vgg16';
+import { asExternalConv, startFma } from './fma';
 import type { BackendChoice, BackendName, Calibration } from './protocol';
 
 setWasmPaths({
@@ -126,6 +127,16 @@ const INPUT_GRADIENT: Record<BackendName, 'forward-conv' | 'tfjs'> = {
   webgpu: 'tfjs',
 };
 
+/**
+ * On wasm, the FMA conv where this browser runs it (issue 24: src/worker/fma.ts), on the pool's
+ * thread count; tfjs' kernels ('forward-conv') where it does not.
+ */
+async function useFmaConv(): Promise<void> {
+  const conv = await startFma(activeThreads());
+  setExternalConv(conv ? asExternalConv(conv) : null);
+  if (conv) setInputGradientMode('fma');
+}
+
 export async function trySetBackend(name: BackendName): Promise<boolean> {
   if (name === 'webgpu' && !(await ensureWebgpu())) return false;
   if (name === 'wasm') prepareWasmThreads();
@@ -133,6 +144,7 @@ export async function trySetBackend(name: BackendName): Promise<boolean> {
     const ok = await tf.setBackend(name);
     if (ok) await tf.ready();
     if (ok) setInputGradientMode(INPUT_GRADIENT[name]);
+    if (ok && name === 'wasm') await useFmaConv();
     return ok;
   } catch {
     return false;

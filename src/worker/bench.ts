@@ -18,6 +18,7 @@ import {
 } from '../engine/vgg16';
 import { type ConvLayerName, deepestLayer, layersUpTo } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
+import type { KernelTable } from './fmaKernels';
 import { pixelsToTensor } from './pixels';
 
 /** What the page asks the worker to measure (images already at the output size, RGBA bytes). */
@@ -41,6 +42,8 @@ export interface BenchRequest {
   gram?: boolean;
   /** Also time a plain n x n x n matMul (the backend's reachable GFLOP/s); 0 or absent: not. */
   matMulSize?: number;
+  /** Also the FMA conv's micro-kernel table at this image size (issue 24; wasm in a worker only). */
+  fmaKernelSize?: number;
 }
 
 /** Extra figures a request can ask for (see BenchRequest). */
@@ -49,6 +52,7 @@ export interface BenchExtras {
   compareWith?: InputGradientMode;
   gram?: boolean;
   matMulSize?: number;
+  fmaKernelSize?: number;
 }
 
 export interface MemorySnapshot {
@@ -90,6 +94,8 @@ export interface BenchMeasurement {
   gram?: { oldMs: number[]; newMs: number[] };
   /** Plain matMul (matMulSize). */
   matMul?: MatMulMeasurement;
+  /** The FMA conv against tfjs' kernels (fmaKernelSize). */
+  fmaKernels?: KernelTable;
 }
 
 export interface MatMulMeasurement {
@@ -215,6 +221,10 @@ export async function measureIterations(
     }
     const memoryAfter = snapshot();
     const matMul = extras.matMulSize ? await measureMatMul(extras.matMulSize) : undefined;
+    // Loaded only when asked: ./fmaBench fetches the kernels by URL, as only a worker can.
+    const fmaKernels = extras.fmaKernelSize
+      ? await (await import('./fmaBench')).workerKernelTable(extras.fmaKernelSize)
+      : undefined;
     return {
       backend: tf.getBackend(),
       height: content.shape[0],
@@ -235,6 +245,7 @@ export async function measureIterations(
       compare,
       gram,
       matMul,
+      fmaKernels,
     };
   } finally {
     run.dispose();
@@ -385,6 +396,7 @@ export async function runBenchRequest(
         compareWith: req.compareWith,
         gram: req.gram,
         matMulSize: req.matMulSize,
+        fmaKernelSize: req.fmaKernelSize,
       },
     );
   } finally {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeWeights, type Vgg16Weights } from '../../model/weights';
 import { randomWeights, seededArray } from '../testing';
 import { extractFeatures, setExternalConv, setInputGradientMode } from '../vgg16';
-import { canRunFma } from './fmaConv';
+import { canRunFma, FmaConv } from './fmaConv';
 import { helperShare } from './protocol';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -55,6 +55,37 @@ describe('FMA conv fallback (no relaxed SIMD needed)', () => {
     });
     expect(grad('fma')).toEqual(ref);
     expect(calls).toBe(0);
+  });
+
+  it('packs a filter once per key, and again once a packed filter is gone (plain SIMD build)', async () => {
+    const conv = await FmaConv.create(bytes('simd'));
+    const [h, w, c, n] = [9, 7, 5, 11];
+    const x = tf.tensor4d(seededArray(h * w * c, 1), [1, h, w, c]);
+    const f = tf.tensor4d(seededArray(9 * c * n, 2), [3, 3, c, n]);
+    const b = tf.tensor1d(seededArray(n, 3));
+    const ref = tf.tidy(() => tf.relu(tf.add(tf.conv2d(x, f, 1, 'same'), b)).dataSync());
+    let reads = 0;
+    let alive = true;
+    const src = (key: object) => ({
+      key,
+      filter: () => (reads++, f.dataSync() as Float32Array),
+      bias: () => b.dataSync() as Float32Array,
+      live: () => alive,
+    });
+    const first = src({});
+    const xd = x.dataSync() as Float32Array;
+    for (let i = 0; i < 3; i++) {
+      const y = conv.run(xd, h, w, c, first, n, true);
+      let maxDiff = 0;
+      for (let j = 0; j < y.length; j++) maxDiff = Math.max(maxDiff, Math.abs(y[j] - ref[j]));
+      expect(maxDiff).toBeLessThan(1e-5);
+    }
+    expect(reads).toBe(1);
+    alive = false; // the first filter is gone: a new key repacks from the start of the area
+    conv.run(xd, h, w, c, src({}), n, true);
+    expect(reads).toBe(2);
+    conv.dispose();
+    tf.dispose([x, f, b]);
   });
 
   it('splits the panels between threads without gaps or overlaps', () => {

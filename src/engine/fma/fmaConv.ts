@@ -9,6 +9,28 @@ import { CTL, CTL_INTS, helperShare, type ConvExports, type HelperInit } from '.
 
 const PAGE = 65536;
 
+/** The two builds of wasm/conv3x3.c: fused multiply-add (relaxed SIMD) and plain SIMD. */
+export type FmaVariant = 'relaxed' | 'simd';
+
+/** A conv's filter and bias, read only the first time its key is seen (see FmaConv.run). */
+export interface FilterSource {
+  /** Identifies the filter and bias (the engine passes the filter tensor). */
+  key: object;
+  filter(): Float32Array;
+  bias(): Float32Array | null;
+  /** False once the filter is gone (the engine: its tensor disposed); then packs are redone. */
+  live?(): boolean;
+}
+
+interface PackedFilter {
+  at: number;
+  biasAt: number;
+  c: number;
+  n: number;
+}
+
+const align4 = (floats: number) => Math.ceil(floats / 4) * 4;
+
 /** Starts one helper thread with its init message (the environment's Worker). */
 export type SpawnHelper = (init: HelperInit) => { terminate(): void };
 
@@ -35,6 +57,12 @@ export class FmaConv {
   private readonly helpers: { terminate(): void }[] = [];
   private readonly ctl: Int32Array;
   private seq = 0;
+  /** Float offset of the threads' scratch, after the control words. */
+  private readonly scratchAt = CTL_INTS;
+  /** Float offset where the per-call area starts: after the scratch and the packed filters. */
+  private persistentEnd: number;
+  private packed = new Map<object, PackedFilter & { src: FilterSource }>();
+  private readonly packedStart: number;
 
   private constructor(module: WebAssembly.Module, opts: FmaConvOptions) {
     this.threads = Math.max(1, opts.threads ?? 1);
@@ -43,6 +71,9 @@ export class FmaConv {
     const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.k = inst.exports as unknown as ConvExports;
     this.ctl = new Int32Array(this.memory.buffer, 0, CTL_INTS);
+    this.packedStart = this.scratchAt + align4(this.k.scratch_floats() * this.threads);
+    this.persistentEnd = this.packedStart;
+    this.ensure(this.persistentEnd * 4);
     for (let i = 1; i < this.threads; i++) {
       this.helpers.push(opts.spawn!({ module, memory: this.memory, index: i }));
     }
@@ -72,44 +103,66 @@ export class FmaConv {
   }
 
   /**
-   * relu?(conv3x3(x, filter) + bias): x [h, w, c], filter [3, 3, c, n] (HWIO), bias [n] (zeros
-   * when null); returns a new [h, w, n].
+   * The filter of `src` packed (once per key: later calls reuse it, as tfjs-wasm keeps its
+   * XNNPACK operators per filter). Packed filters live below the per-call area for the kernel's
+   * life; the engine has one per layer and direction.
+   */
+  private packedFilter(src: FilterSource, c: number, n: number): PackedFilter {
+    const hit = this.packed.get(src.key);
+    if (hit) {
+      if (hit.c !== c || hit.n !== n) throw new Error('FmaConv: a filter key changed shape');
+      return hit;
+    }
+    // New weights (a model loaded) retire the old ones: drop every pack, so memory is reused.
+    if ([...this.packed.values()].some((p) => p.src.live?.() === false)) {
+      this.packed = new Map();
+      this.persistentEnd = this.packedStart;
+    }
+    const filter = src.filter();
+    if (filter.length !== 9 * c * n) throw new Error('FmaConv: filter is not [3, 3, c, n]');
+    const np = Math.ceil(n / 8) * 8;
+    const at = this.persistentEnd;
+    const biasAt = at + align4(this.k.packed_filter_floats(c, n));
+    this.persistentEnd = biasAt + align4(np);
+    // Staging for the raw filter and bias, above the packed ones.
+    const filterIn = this.persistentEnd;
+    const biasIn = filterIn + align4(filter.length);
+    this.ensure((biasIn + align4(np)) * 4);
+    const f = new Float32Array(this.memory.buffer);
+    f.set(filter, filterIn);
+    const bias = src.bias();
+    if (bias) f.set(bias, biasIn);
+    else f.fill(0, biasIn, biasIn + n);
+    this.k.pack_filter(filterIn * 4, biasIn * 4, c, n, at * 4, biasAt * 4);
+    const p = { at, biasAt, c, n, src };
+    this.packed.set(src.key, p);
+    return p;
+  }
+
+  /**
+   * relu?(conv3x3(x, filter) + bias): x [h, w, c], the filter [3, 3, c, n] (HWIO) and bias [n]
+   * (zeros when null) of `src`; returns a new [h, w, n].
    */
   run(
     x: Float32Array,
     h: number,
     w: number,
     c: number,
-    filter: Float32Array,
-    bias: Float32Array | null,
+    src: FilterSource,
     n: number,
     relu: boolean,
   ): Float32Array {
     if (x.length !== h * w * c) throw new Error(`FmaConv: x has ${x.length} values, not h*w*c`);
-    if (filter.length !== 9 * c * n) throw new Error('FmaConv: filter is not [3, 3, c, n]');
-    const np = Math.ceil(n / 8) * 8;
-    const scratch = this.k.scratch_floats();
-    // Float offsets of each region (16-byte aligned); control words first.
-    let at = CTL_INTS;
-    const take = (floats: number) => {
-      const start = at;
-      at += Math.ceil(floats / 4) * 4;
-      return start;
-    };
-    const scratchAt = take(scratch * this.threads);
-    const biasIn = take(np);
-    const biasAt = take(np);
-    const filterIn = take(filter.length);
-    const packedAt = take(this.k.packed_filter_floats(c, n));
-    const xAt = take(x.length);
-    const yAt = take(h * w * n);
-    this.ensure(at * 4);
+    const pf = this.packedFilter(src, c, n);
+    const xAt = this.persistentEnd;
+    const yAt = xAt + align4(x.length);
+    this.ensure((yAt + h * w * n) * 4);
     const f = new Float32Array(this.memory.buffer);
     f.set(x, xAt);
-    f.set(filter, filterIn);
-    if (bias) f.set(bias, biasIn);
-    else f.fill(0, biasIn, biasIn + n);
-    this.k.pack_filter(filterIn * 4, biasIn * 4, c, n, packedAt * 4, biasAt * 4);
+    const scratch = this.k.scratch_floats();
+    const scratchAt = this.scratchAt;
+    const packedAt = pf.at;
+    const biasAt = pf.biasAt;
 
     const panels = Math.ceil((h * w) / 6);
     const args = [xAt * 4, h, w, c, packedAt * 4, biasAt * 4, n, yAt * 4, relu ? 1 : 0] as const;

@@ -1,14 +1,15 @@
 /**
  * The micro-kernel table of issue 24: wasm/conv3x3.c (relaxed FMA and plain SIMD builds, 1 and 2
- * threads) against tfjs-wasm's conv2d and its matMul of the same conv as an im2col GEMM, on
- * VGG16's conv shapes at 256 px, in one Node process (tfjs-wasm runs 1 thread in Node). Our
- * figures include copying in and out of the kernel's memory and packing the filter, as a call
- * from the engine would pay. Each figure is the best of `rounds` after a warm-up.
+ * threads) against tfjs-wasm's fused conv2d and its matMul of the same conv as an im2col GEMM, on
+ * VGG16's conv shapes, in one process: the bench worker (tfjs-wasm on the page's threads) or Node
+ * (1 thread). Our figures include copying in and out of the kernel's memory, as a call from the
+ * engine pays; the filter is packed in the warm-up only, as the engine packs it once per run. Each figure is the best of `rounds` after a warm-up.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import type { FmaConv } from '../../src/engine/fma/fmaConv';
-import { nodeFmaConv, type FmaVariant } from './fmaNode';
+import type { FmaConv, FmaVariant } from '../engine/fma/fmaConv';
+
+/** The kernel on that many threads, or null where it cannot run. */
+export type FmaFactory = (variant: FmaVariant, threads: number) => Promise<FmaConv | null>;
 
 export interface KernelShape {
   layer: string;
@@ -48,6 +49,8 @@ export interface KernelTable {
   columns: string[];
   rows: KernelRow[];
   relaxedSimd: boolean;
+  tfjsThreads: number;
+  size: number;
 }
 
 function best(rounds: number, f: () => void): number {
@@ -61,8 +64,17 @@ function best(rounds: number, f: () => void): number {
   return ms;
 }
 
-/** Runs the table on tfjs' wasm backend (which must be active). */
-export async function kernelTable(size: number, rounds: number): Promise<KernelTable> {
+/**
+ * Runs the table on the active backend (wasm), whose pool has `tfjsThreads` threads. Kernels
+ * from `make` are disposed after, unless `keep` (the worker keeps its own).
+ */
+export async function kernelTable(
+  size: number,
+  rounds: number,
+  make: FmaFactory,
+  tfjsThreads: number,
+  keep = false,
+): Promise<KernelTable> {
   const variants: [string, FmaVariant, number][] = [
     ['fma 1T', 'relaxed', 1],
     ['fma 2T', 'relaxed', 2],
@@ -70,8 +82,10 @@ export async function kernelTable(size: number, rounds: number): Promise<KernelT
     ['simd 2T', 'simd', 2],
   ];
   const convs = new Map<string, FmaConv | null>();
-  for (const [name, v, t] of variants) convs.set(name, await nodeFmaConv(v, t));
-  const columns = [...variants.map((v) => v[0]), 'tfjs conv2d 1T', 'tfjs matMul 1T'];
+  for (const [name, v, t] of variants) convs.set(name, await make(v, t));
+  const conv2d = `tfjs conv2d ${tfjsThreads}T`;
+  const matMul = `tfjs matMul ${tfjsThreads}T`;
+  const columns = [...variants.map((v) => v[0]), conv2d, matMul];
   const rows: KernelRow[] = [];
   try {
     for (const s of vggConvShapes(size)) {
@@ -84,6 +98,8 @@ export async function kernelTable(size: number, rounds: number): Promise<KernelT
       const xd = x.dataSync() as Float32Array;
       const fd = f.dataSync() as Float32Array;
       const bd = b.dataSync() as Float32Array;
+      // Packed in the warm-up call and reused, as the engine does per layer (and XNNPACK too).
+      const src = { key: {}, filter: () => fd, bias: () => bd };
       const gflops: Record<string, number | null> = {};
       let ours: Float32Array | null = null;
       for (const [name] of variants) {
@@ -93,12 +109,12 @@ export async function kernelTable(size: number, rounds: number): Promise<KernelT
           continue;
         }
         const ms = best(rounds, () => {
-          const y = k.run(xd, s.h, s.w, s.c, fd, bd, s.n, true);
+          const y = k.run(xd, s.h, s.w, s.c, src, s.n, true);
           if (name === 'fma 1T') ours = y;
         });
         gflops[name] = gflop / (ms / 1000);
       }
-      gflops['tfjs conv2d 1T'] =
+      gflops[conv2d] =
         gflop /
         (best(rounds, () =>
           tf.tidy(() => {
@@ -108,7 +124,7 @@ export async function kernelTable(size: number, rounds: number): Promise<KernelT
           }),
         ) /
           1000);
-      gflops['tfjs matMul 1T'] =
+      gflops[matMul] =
         gflop / (best(rounds, () => tf.tidy(() => void tf.matMul(a2, f2).dataSync())) / 1000);
       let maxRelErr: number | null = null;
       if (ours) {
@@ -130,20 +146,21 @@ export async function kernelTable(size: number, rounds: number): Promise<KernelT
       rows.push({ ...s, gflop, gflops, maxRelErr });
     }
   } finally {
-    for (const k of convs.values()) k?.dispose();
+    if (!keep) for (const k of convs.values()) k?.dispose();
   }
-  return { columns, rows, relaxedSimd: convs.get('fma 1T') != null };
+  return { columns, rows, relaxedSimd: convs.get('fma 1T') != null, tfjsThreads, size };
 }
 
-/** The table as markdown: GFLOP/s per column, and FMA 1T / tfjs conv2d 1T. */
+/** The table as markdown: GFLOP/s per column, and FMA / tfjs conv2d on the same threads. */
 export function kernelMarkdown(t: KernelTable): string[] {
   const f = (x: number | null) => (x == null ? '–' : x.toFixed(1));
+  const same = `fma ${t.tfjsThreads}T`;
   const out = [
-    `| layer (256 px) | M×K×N | ${t.columns.join(' | ')} | fma 1T / tfjs conv2d | max rel. err |`,
+    `| layer (${t.size} px) | M×K×N | ${t.columns.join(' | ')} | ${same} / tfjs conv2d | max rel. err |`,
     `|---|---|${t.columns.map(() => '---|').join('')}---|---|`,
   ];
   for (const r of t.rows) {
-    const ratio = (r.gflops['fma 1T'] ?? NaN) / (r.gflops['tfjs conv2d 1T'] ?? NaN);
+    const ratio = (r.gflops[same] ?? NaN) / (r.gflops[`tfjs conv2d ${t.tfjsThreads}T`] ?? NaN);
     out.push(
       `| ${r.layer} | ${r.h * r.w}×${9 * r.c}×${r.n} | ${t.columns.map((c) => f(r.gflops[c])).join(' | ')} | ` +
         `${Number.isFinite(ratio) ? ratio.toFixed(2) : '–'} | ${r.maxRelErr?.toExponential(1) ?? '–'} |`,
