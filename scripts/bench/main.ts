@@ -29,7 +29,8 @@
  *                        wall-clock budget, J at the final size (off by default)
  *   --multiscale-size N  its final long side (128);  --multiscale-iters N  its budget (12)
  *   --multiscale-backend B  wasm or cpu (wasm)
- *   --fma-kernel-size N  image size of the FMA micro-kernel tables (256); --skip-fma: no part G
+ *   --fma-kernel-size N  image size of the FMA micro-kernel tables (256); --skip-fma: no part G;
+ *                        --fma-only: of the browser pages, part G's only
  *   --skip-node --skip-convergence --skip-browser
  *   --out DIR            output folder (bench-results)
  */
@@ -76,6 +77,7 @@ const { values: a } = parseArgs({
     'skip-browser': { type: 'boolean', default: false },
     'fma-kernel-size': { type: 'string', default: '256' },
     'skip-fma': { type: 'boolean', default: false },
+    'fma-only': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
   },
 });
@@ -133,6 +135,7 @@ const opts = {
   skipBrowser: a['skip-browser'] === true,
   fmaKernelSize: positiveInt('fma-kernel-size', a['fma-kernel-size']),
   skipFma: a['skip-fma'] === true,
+  fmaOnly: a['fma-only'] === true,
   out: String(a.out),
 };
 if (opts.multiscaleBackend !== 'wasm' && opts.multiscaleBackend !== 'cpu') {
@@ -204,7 +207,7 @@ if (!opts.skipNode) {
 
 // ---- G. FMA conv, Node micro-kernels ----
 const fma: FmaReport = { nodeKernels: null, worker: [] };
-if (!opts.skipFma) {
+if (!opts.skipFma && !opts.skipNode) {
   log(`fma: Node micro-kernel table at ${opts.fmaKernelSize} px ...`);
   await useBackend('wasm');
   Object.assign(fma, await nodeKernels(opts.fmaKernelSize, 3));
@@ -246,7 +249,8 @@ let browser: BenchReport['browser'] = null;
 if (!opts.skipBrowser) {
   try {
     const sizesFor = { wasm: opts.browserSizes, webgl: opts.webglSizes, webgpu: opts.webgpuSizes };
-    const mainPasses = opts.browserBackends.map((backend): BrowserPass => ({
+    const mainBackends = opts.fmaOnly ? [] : opts.browserBackends;
+    const mainPasses = mainBackends.map((backend): BrowserPass => ({
       backend,
       sizes: sizesFor[backend],
       rounds: opts.browserRounds,
