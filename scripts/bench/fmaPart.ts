@@ -98,7 +98,7 @@ export function fmaMarkdown(f: FmaReport, torch: TorchOutcome | null): string[] 
   out.push(
     "Worker full step (no preview), medians over the same rounds. old = tfjs' kernels with the " +
       "forward as tfjs runs it under a tape (Conv2D, Add, Relu); fused = tfjs' FusedConv2D in " +
-      'the forward; fma = both convs of every layer but block1_conv1 by the FMA conv. Each pair ' +
+      'the forward; fma = both convs of the layers in FMA_LAYERS (src/worker/fma.ts) by the FMA conv. Each pair ' +
       'comes from one page; PyTorch = its forward+backward in the same run.',
     '',
   );

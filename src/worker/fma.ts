@@ -12,13 +12,11 @@ import type { ConvLayerName } from '../model/topology';
 import type { ExternalConv } from '../engine/vgg16';
 
 /**
- * The layers it runs, from `npm run bench` (scripts/bench/fmaKernels.ts, README's Speed): all but
- * block1_conv1, whose 3 input channels (and its gradient's 3 outputs) leave most of a tile empty.
+ * The layers it runs: where it beat tfjs-wasm's conv by at least 1.3x in `npm run bench` (part G,
+ * bench-results/fma-2026-12-02.md: 1.35-2.9x on blocks 3-5, 1.0-1.15x on blocks 1-2, whose large
+ * activations make the copies and the A packing weigh most).
  */
 const FMA_LAYERS: ReadonlySet<ConvLayerName> = new Set<ConvLayerName>([
-  'block1_conv2',
-  'block2_conv1',
-  'block2_conv2',
   'block3_conv1',
   'block3_conv2',
   'block3_conv3',
