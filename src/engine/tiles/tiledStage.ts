@@ -1,0 +1,228 @@
+/**
+ * One coarse-to-fine stage optimised by tiles (issue 21). A pass visits every tile of the pass's
+ * grid (its offset moves each pass); each tile's gradient of J (tileObjective.ts) is blended into
+ * one gradient of the whole image, and Adam then takes one step on the whole image. So a pass is
+ * one iteration of the untiled run, with the same Adam state (one moment buffer for the whole
+ * image, outside every tile's tensors) and the same report (J at the image the gradient was taken
+ * at), and stopping half-way through a pass leaves the image of the last whole pass.
+ *
+ * The style term's gradient needs the whole image's current Gram GG. 'previous' (the default)
+ * uses the Grams the last pass summed from its tiles (one step old; the first pass measures them in
+ * a forward-only sweep); 'fresh' measures them before every pass (about a third more work, the
+ * exact gradient wherever the margin is wide enough).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deepestLayer } from '../../model/topology';
+import type { Vgg16Weights } from '../../model/weights';
+import { neededLayers } from '../objective';
+import type { LossBreakdown } from '../run';
+import type { StyleSettings } from '../settings';
+import { adamStep, addBlended, allFiniteArray, cropToTensor } from './buffers';
+import { layerStride, passOffset, type Tile, tileGrid, type TileGridOptions } from './grid';
+import {
+  accumulateGrams,
+  breakdownOf,
+  disposeGrams,
+  stageReport,
+  tiledStyleTargets,
+} from './stageLosses';
+import { type Grams, measureTile, styleDirections, tileGradient } from './tileObjective';
+
+export interface TiledStageOptions {
+  /** Largest window side in pixels (the memory bound). */
+  tileSize: number;
+  /** Overlap of adjacent windows in pixels (twice the margin around a cell). */
+  overlap: number;
+  gram?: 'previous' | 'fresh';
+}
+
+export interface TileProgress {
+  /** The pass (iteration of the stage) from 0, the tile within it from 0, and the grid's size. */
+  pass: number;
+  tile: number;
+  tiles: number;
+  /** 'measure': a forward-only sweep for the Grams; 'gradient': the pass itself. */
+  sweep: 'measure' | 'gradient';
+}
+
+export interface PassHooks {
+  /** After each tile; the pass waits for it (a paused run holds here, between two tiles). */
+  onTile?: (p: TileProgress) => void | Promise<void>;
+  /** Read before each tile: true abandons the pass, the image stays as the last pass left it. */
+  shouldStop?: () => boolean;
+}
+
+export interface PassResult {
+  /** Passes completed so far. */
+  passes: number;
+  /** J of the whole image the pass's gradient was taken at (null when stopped). */
+  losses: LossBreakdown | null;
+  /** False when stopped or when the loss or gradient was not finite (no step taken). */
+  updated: boolean;
+  stopped: boolean;
+}
+
+export class TiledStage {
+  private readonly buffers: { x: Float32Array; m: Float32Array; v: Float32Array };
+  private readonly grad: Float32Array;
+  private readonly grid: TileGridOptions;
+  private estimate: Grams | null = null;
+  private t = 0;
+  private disposed = false;
+
+  private constructor(
+    private readonly weights: Vgg16Weights,
+    private readonly s: StyleSettings,
+    private readonly full: [number, number],
+    private readonly content: Float32Array,
+    image: Float32Array,
+    private readonly styleGrams: Grams,
+    private readonly opts: TiledStageOptions,
+  ) {
+    const n = full[0] * full[1] * 3;
+    if (content.length !== n || image.length !== n) {
+      throw new Error(`tiled stage: buffers must hold ${full[0]}x${full[1]}x3 values`);
+    }
+    this.buffers = { x: Float32Array.from(image), m: new Float32Array(n), v: new Float32Array(n) };
+    this.grad = new Float32Array(n);
+    const align = layerStride(deepestLayer(neededLayers(s)));
+    this.grid = { tileSize: opts.tileSize, overlap: opts.overlap, align };
+  }
+
+  /**
+   * A stage of h x w: content and start image as [h, w, 3] RGB 0..255 buffers (copied), style
+   * images of any size (their Grams are taken by tiles at the stage's style size).
+   */
+  static async create(
+    weights: Vgg16Weights,
+    settings: StyleSettings,
+    size: [number, number],
+    content: Float32Array,
+    image: Float32Array,
+    styles: readonly tf.Tensor3D[],
+    opts: TiledStageOptions,
+  ): Promise<TiledStage> {
+    const s = { ...settings, styleLayers: settings.styleLayers.map((l) => ({ ...l })) };
+    const align = layerStride(deepestLayer(neededLayers(s)));
+    const grid = { tileSize: opts.tileSize, overlap: opts.overlap, align };
+    const gs = await tiledStyleTargets(weights, s, styles, size, grid);
+    return new TiledStage(weights, s, size, Float32Array.from(content), image, gs, opts);
+  }
+
+  get passes(): number {
+    return this.t;
+  }
+
+  /** The grid the next pass visits. */
+  nextGrid(): Tile[] {
+    return tileGrid(this.full[0], this.full[1], this.grid, passOffset(this.t, this.grid));
+  }
+
+  /** A copy of the image, [h, w, 3] RGB 0..255. */
+  image(): Float32Array {
+    return Float32Array.from(this.buffers.x);
+  }
+
+  /**
+   * J of the whole image now, by a forward-only sweep over the next pass's grid; keeps the summed
+   * Grams as the estimate the next pass's gradient uses. Null when stopped.
+   */
+  async measure(hooks: PassHooks = {}): Promise<LossBreakdown | null> {
+    this.assertAlive();
+    const tiles = this.nextGrid();
+    const acc: Grams = new Map();
+    const sums: [number, number, number] = [0, 0, 0];
+    for (let i = 0; i < tiles.length; i++) {
+      if (hooks.shouldStop?.()) {
+        disposeGrams(acc);
+        return null;
+      }
+      const px = this.pixels(tiles[i]);
+      const r = measureTile(this.weights, this.s, px, this.full);
+      tf.dispose([px.image, px.content]);
+      const d = await r.sums.data();
+      r.sums.dispose();
+      for (let k = 0; k < 3; k++) sums[k] += d[k];
+      accumulateGrams(acc, r.grams);
+      await hooks.onTile?.({ pass: this.t, tile: i, tiles: tiles.length, sweep: 'measure' });
+    }
+    const report = await stageReport(this.s, this.full, sums, acc, this.styleGrams);
+    disposeGrams(this.estimate);
+    this.estimate = acc;
+    return breakdownOf(this.s, report);
+  }
+
+  /** One pass: every tile's gradient, blended, then one Adam step on the whole image. */
+  async pass(hooks: PassHooks = {}): Promise<PassResult> {
+    this.assertAlive();
+    const stopped = (): PassResult => ({
+      passes: this.t,
+      losses: null,
+      updated: false,
+      stopped: true,
+    });
+    if (!this.estimate || this.opts.gram === 'fresh') {
+      if ((await this.measure(hooks)) === null) return stopped();
+    }
+    const tiles = this.nextGrid();
+    const directions = styleDirections(this.s, this.full, this.estimate!, this.styleGrams);
+    const acc: Grams = new Map();
+    const sums: [number, number, number] = [0, 0, 0];
+    this.grad.fill(0);
+    try {
+      for (let i = 0; i < tiles.length; i++) {
+        if (hooks.shouldStop?.()) {
+          disposeGrams(acc);
+          return stopped();
+        }
+        const px = this.pixels(tiles[i]);
+        const r = tileGradient(this.weights, this.s, px, this.full, directions);
+        tf.dispose([px.image, px.content]);
+        const [g, d] = await Promise.all([r.grad.data(), r.sums.data()]);
+        tf.dispose([r.grad, r.sums]);
+        addBlended(this.grad, this.full[1], tiles[i], g);
+        for (let k = 0; k < 3; k++) sums[k] += d[k];
+        accumulateGrams(acc, r.grams);
+        await hooks.onTile?.({ pass: this.t, tile: i, tiles: tiles.length, sweep: 'gradient' });
+      }
+    } finally {
+      disposeGrams(directions);
+    }
+    const report = await stageReport(this.s, this.full, sums, acc, this.styleGrams);
+    disposeGrams(this.estimate);
+    this.estimate = acc;
+    const losses = breakdownOf(this.s, report);
+    const updated = allFiniteArray(report) && allFiniteArray(this.grad);
+    if (updated) {
+      this.t++;
+      adamStep(this.buffers, this.grad, this.t, this.s.learningRate);
+    }
+    return { passes: this.t, losses, updated, stopped: false };
+  }
+
+  /** The blended gradient of the last pass (a view; for tests and the bench). */
+  lastGradient(): Float32Array {
+    return this.grad;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    disposeGrams(this.estimate);
+    disposeGrams(this.styleGrams);
+    this.estimate = null;
+  }
+
+  private pixels(tile: Tile) {
+    const w = this.full[1];
+    return {
+      tile,
+      image: cropToTensor(this.buffers.x, w, tile.windowRows, tile.windowCols),
+      content: cropToTensor(this.content, w, tile.windowRows, tile.windowCols),
+    };
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('TiledStage: used after dispose()');
+  }
+}
