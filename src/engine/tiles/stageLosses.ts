@@ -14,8 +14,29 @@ import type { LossBreakdown } from '../run';
 import type { StyleSettings } from '../settings';
 import { activationSize, normaliseBlend, styleSizeFor } from '../targets';
 import { cropToTensor } from './buffers';
-import { tileGrid, type TileGridOptions } from './grid';
+import { type Tile, tileGrid, type TileGridOptions } from './grid';
 import { type Grams, measureTile } from './tileObjective';
+
+export interface TileProgress {
+  /** The pass (iteration of the stage) from 0, the tile within it from 0, and the grid's size. */
+  pass: number;
+  tile: number;
+  tiles: number;
+  /** 'style': the style targets' sweep; 'measure': a forward-only sweep for the image's Grams; 'gradient': the pass itself. */
+  sweep: 'style' | 'measure' | 'gradient';
+}
+
+export interface PassHooks {
+  /** After each tile; the pass waits for it (a paused run holds here, between two tiles). */
+  onTile?: (p: TileProgress) => void | Promise<void>;
+  /** Read before each tile: true abandons the pass, the image stays as the last pass left it. */
+  shouldStop?: () => boolean;
+  /**
+   * The tiles a sweep visits, from its grid (all of them unless given). A partial sweep gives a
+   * partial J: only for measuring one tile's cost or memory (scripts/bench/tiles.ts).
+   */
+  visit?: (grid: Tile[]) => Tile[];
+}
 
 export function disposeGrams(g: Grams | null | undefined): void {
   if (g) tf.dispose([...g.values()]);
@@ -95,16 +116,23 @@ export async function tiledGrams(
   image: Float32Array,
   [h, w]: [number, number],
   grid: TileGridOptions,
-): Promise<Grams> {
+  hooks: PassHooks = {},
+): Promise<Grams | null> {
   const acc: Grams = new Map();
-  for (const tile of tileGrid(h, w, grid)) {
+  const all = tileGrid(h, w, grid);
+  const tiles = hooks.visit?.(all) ?? all;
+  for (let i = 0; i < tiles.length; i++) {
+    if (hooks.shouldStop?.()) {
+      disposeGrams(acc);
+      return null;
+    }
+    const tile = tiles[i];
     const px = cropToTensor(image, w, tile.windowRows, tile.windowCols);
     const r = measureTile(weights, s, { tile, image: px, content: px }, [h, w], false);
     px.dispose();
     r.sums.dispose();
     accumulateGrams(acc, r.grams);
-    // Let a waiting message (Pause, Stop) in between tiles.
-    await Promise.resolve();
+    await hooks.onTile?.({ pass: 0, tile: i, tiles: tiles.length, sweep: 'style' });
   }
   return acc;
 }
@@ -112,7 +140,7 @@ export async function tiledGrams(
 /**
  * The style targets of a tiled stage of h x w: per style, cover-cropped to styleScale x the
  * stage's size, its Grams by tiles, scaled to the stage's area (as StyleTargets does) and blended
- * with the normalised blend weights. Caller owns the result.
+ * with the normalised blend weights. Caller owns the result; null when stopped.
  */
 export async function tiledStyleTargets(
   weights: Vgg16Weights,
@@ -120,7 +148,8 @@ export async function tiledStyleTargets(
   styles: readonly tf.Tensor3D[],
   [h, w]: [number, number],
   grid: TileGridOptions,
-): Promise<Grams> {
+  hooks: PassHooks = {},
+): Promise<Grams | null> {
   const blend = normaliseBlend(s.styleBlend, styles.length);
   const [sh, sw] = styleSizeFor(h, w, s.styleScale);
   const out: Grams = new Map();
@@ -128,7 +157,11 @@ export async function tiledStyleTargets(
     const fitted = resizeToCover(styles[i], sh, sw);
     const data = (await fitted.data()) as Float32Array;
     fitted.dispose();
-    const grams = await tiledGrams(weights, s, data, [sh, sw], grid);
+    const grams = await tiledGrams(weights, s, data, [sh, sw], grid, hooks);
+    if (!grams) {
+      disposeGrams(out);
+      return null;
+    }
     for (const [name, g] of grams) {
       const [gh, gw] = activationSize(h, w, name);
       const [nh, nw] = activationSize(sh, sw, name);

@@ -21,6 +21,7 @@ import { adamStep, addBlended, allFiniteArray, cropToTensor } from './buffers';
 import { layerStride, passOffset, type Tile, tileGrid, type TileGridOptions } from './grid';
 import {
   accumulateGrams,
+  type PassHooks,
   breakdownOf,
   disposeGrams,
   stageReport,
@@ -28,28 +29,14 @@ import {
 } from './stageLosses';
 import { type Grams, measureTile, styleDirections, tileGradient } from './tileObjective';
 
+export type { PassHooks, TileProgress } from './stageLosses';
+
 export interface TiledStageOptions {
   /** Largest window side in pixels (the memory bound). */
   tileSize: number;
   /** Overlap of adjacent windows in pixels (twice the margin around a cell). */
   overlap: number;
   gram?: 'previous' | 'fresh';
-}
-
-export interface TileProgress {
-  /** The pass (iteration of the stage) from 0, the tile within it from 0, and the grid's size. */
-  pass: number;
-  tile: number;
-  tiles: number;
-  /** 'measure': a forward-only sweep for the Grams; 'gradient': the pass itself. */
-  sweep: 'measure' | 'gradient';
-}
-
-export interface PassHooks {
-  /** After each tile; the pass waits for it (a paused run holds here, between two tiles). */
-  onTile?: (p: TileProgress) => void | Promise<void>;
-  /** Read before each tile: true abandons the pass, the image stays as the last pass left it. */
-  shouldStop?: () => boolean;
 }
 
 export interface PassResult {
@@ -91,7 +78,8 @@ export class TiledStage {
 
   /**
    * A stage of h x w: content and start image as [h, w, 3] RGB 0..255 buffers (copied), style
-   * images of any size (their Grams are taken by tiles at the stage's style size).
+   * images of any size (their Grams are taken by tiles at the stage's style size). Null when
+   * stopped during that sweep.
    */
   static async create(
     weights: Vgg16Weights,
@@ -101,11 +89,13 @@ export class TiledStage {
     image: Float32Array,
     styles: readonly tf.Tensor3D[],
     opts: TiledStageOptions,
-  ): Promise<TiledStage> {
+    hooks: PassHooks = {},
+  ): Promise<TiledStage | null> {
     const s = { ...settings, styleLayers: settings.styleLayers.map((l) => ({ ...l })) };
     const align = layerStride(deepestLayer(neededLayers(s)));
     const grid = { tileSize: opts.tileSize, overlap: opts.overlap, align };
-    const gs = await tiledStyleTargets(weights, s, styles, size, grid);
+    const gs = await tiledStyleTargets(weights, s, styles, size, grid, hooks);
+    if (!gs) return null;
     return new TiledStage(weights, s, size, Float32Array.from(content), image, gs, opts);
   }
 
@@ -129,7 +119,8 @@ export class TiledStage {
    */
   async measure(hooks: PassHooks = {}): Promise<LossBreakdown | null> {
     this.assertAlive();
-    const tiles = this.nextGrid();
+    const grid = this.nextGrid();
+    const tiles = hooks.visit?.(grid) ?? grid;
     const acc: Grams = new Map();
     const sums: [number, number, number] = [0, 0, 0];
     for (let i = 0; i < tiles.length; i++) {
@@ -164,7 +155,8 @@ export class TiledStage {
     if (!this.estimate || this.opts.gram === 'fresh') {
       if ((await this.measure(hooks)) === null) return stopped();
     }
-    const tiles = this.nextGrid();
+    const grid = this.nextGrid();
+    const tiles = hooks.visit?.(grid) ?? grid;
     const directions = styleDirections(this.s, this.full, this.estimate!, this.styleGrams);
     const acc: Grams = new Map();
     const sums: [number, number, number] = [0, 0, 0];

@@ -46,8 +46,12 @@ function untiledTargets(): StyleTargets {
 }
 
 async function stage(tileSize: number, overlap: number): Promise<TiledStage> {
+  // Never null: nothing stops the style sweep.
   const [c, x] = await Promise.all([buffer(inputs.content), buffer(inputs.start)]);
-  return TiledStage.create(inputs.weights, S, [H, W], c, x, [inputs.style], { tileSize, overlap });
+  return (await TiledStage.create(inputs.weights, S, [H, W], c, x, [inputs.style], {
+    tileSize,
+    overlap,
+  }))!;
 }
 
 describe('tile grid', () => {
