@@ -7,7 +7,8 @@
  * activations line up with the whole image's activation grid. Each pass shifts the cuts by a
  * different offset, so seams never stay in one place.
  */
-import { type ConvLayerName, layersUpTo } from '../../model/topology';
+import type { ConvLayerName } from '../../model/topology';
+import { receptiveField } from '../explorer/receptiveField';
 
 /** [start, end) along one axis, in image pixels. */
 export interface Span {
@@ -38,26 +39,17 @@ export interface TileGridOptions {
 
 /** 2^pools before a conv layer: how many input pixels one step of its activation grid spans. */
 export function layerStride(layer: ConvLayerName): number {
-  return 2 ** layersUpTo(layer).filter((l) => l.kind === 'pool').length;
+  return receptiveField(layer).jump;
 }
 
 /**
- * Width of a layer's receptive field, in input pixels (3x3 convs and 2x2 pools). A window's
+ * Width of a layer's receptive field, in input pixels (explorer/receptiveField.ts). A window's
  * activation equals the whole image's once it is this far from a window edge that is not an image
  * edge (zero padding reaches no further); the gradient at a pixel needs about 1.5x it (the
  * activations that see the pixel, and what they see). block5_conv1: 132 px, block4_conv2: 76 px.
  */
-export function receptiveField(layer: ConvLayerName): number {
-  let rf = 1;
-  let jump = 1;
-  for (const l of layersUpTo(layer)) {
-    if (l.kind === 'conv') rf += 2 * jump;
-    else {
-      rf += jump;
-      jump *= 2;
-    }
-  }
-  return rf;
+export function receptiveWidth(layer: ConvLayerName): number {
+  return receptiveField(layer).size;
 }
 
 /** Margin (half the overlap) rounded up to `align`, and the cell stride a window allows. */

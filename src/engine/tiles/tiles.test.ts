@@ -6,7 +6,7 @@ import { StyleTargets } from '../targets';
 import { useCpuInputs } from '../testFixture';
 import { patternImage, SHALLOW_SETTINGS } from '../testing';
 import { cropToTensor } from './buffers';
-import { blendWeight, gridSteps, passOffset, receptiveField, tileGrid } from './grid';
+import { blendWeight, gridSteps, passOffset, receptiveWidth, tileGrid } from './grid';
 import { disposeGrams } from './stageLosses';
 import { type Grams, styleDirections, tileGradient } from './tileObjective';
 import { TiledStage } from './tiledStage';
@@ -62,15 +62,15 @@ describe('tile grid', () => {
     for (let pass = 0; pass < 12; pass++) {
       const off = passOffset(pass, o);
       offsets.add(off);
-      const tiles = tileGrid(1365, 2048, o, off);
-      const covered = new Uint8Array(1365 * 2048);
+      const tiles = tileGrid(650, 1000, o, off);
+      const covered = new Uint8Array(650 * 1000);
       for (const t of tiles) {
         expect(t.windowRows.end - t.windowRows.start).toBeLessThanOrEqual(256);
         expect(t.windowCols.end - t.windowCols.start).toBeLessThanOrEqual(256);
         expect(t.windowRows.start % 16).toBe(0);
         expect(t.windowCols.start % 16).toBe(0);
         for (let y = t.rows.start; y < t.rows.end; y++)
-          for (let x = t.cols.start; x < t.cols.end; x++) covered[y * 2048 + x]++;
+          for (let x = t.cols.start; x < t.cols.end; x++) covered[y * 1000 + x]++;
       }
       expect(covered.every((n) => n === 1)).toBe(true);
     }
@@ -93,9 +93,9 @@ describe('tile grid', () => {
   });
 
   it('knows the receptive fields that set the margin (block5_conv1 132 px, block4_conv2 76 px)', () => {
-    expect(receptiveField('block5_conv1')).toBe(132);
-    expect(receptiveField('block4_conv2')).toBe(76);
-    expect(receptiveField('block2_conv1')).toBe(10);
+    expect(receptiveWidth('block5_conv1')).toBe(132);
+    expect(receptiveWidth('block4_conv2')).toBe(76);
+    expect(receptiveWidth('block2_conv1')).toBe(10);
   });
 });
 
