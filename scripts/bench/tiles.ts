@@ -1,6 +1,7 @@
 /**
  * `npx tsx scripts/bench/tiles.ts [--size 512] [--iterations 6] [--tile 256] [--overlap 64]
- * [--peak-size 2048]` (issue 21), on Node's wasm backend with the demo VGG16 and default settings:
+ * [--peak-size 2048] [--pair samples|pattern|both] [--mode all|quality|memory]` (issue 21), on
+ * Node's wasm backend with the demo VGG16 and default settings:
  *
  * - Quality, for two image pairs (the bundled samples and the synthetic pattern pair): an untiled
  *   run (engine Adam) and a tiled stage (TiledStage) from the same start image for the same number
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     overlap: { type: 'string', default: '64' },
     'peak-size': { type: 'string', default: '2048' },
     mode: { type: 'string', default: 'all' },
+    pair: { type: 'string', default: 'both' },
   },
 });
 const size = Number(args.size);
@@ -183,12 +185,16 @@ if (args.mode === 'peak-untiled') {
       .join(', ')}`,
   );
   if (args.mode === 'all' || args.mode === 'quality') {
-    const samples = problemImages(size);
-    await quality('samples', samples.content, samples.style);
-    tf.dispose([samples.content, samples.style]);
-    const [c, s] = [patternImage(size, 'content'), patternImage(size, 'style')];
-    await quality('pattern', c, s);
-    tf.dispose([c, s]);
+    if (args.pair !== 'pattern') {
+      const samples = problemImages(size);
+      await quality('samples', samples.content, samples.style);
+      tf.dispose([samples.content, samples.style]);
+    }
+    if (args.pair !== 'samples') {
+      const [c, s] = [patternImage(size, 'content'), patternImage(size, 'style')];
+      await quality('pattern', c, s);
+      tf.dispose([c, s]);
+    }
   }
   if (args.mode === 'all' || args.mode === 'memory') {
     const a = childPeak('peak-untiled');
