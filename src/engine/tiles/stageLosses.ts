@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CONV_LAYERS, type ConvLayerName } from '../../model/topology';
 import type { Vgg16Weights } from '../../model/weights';
 import { totalCost } from '../costs';
+import { stableSum } from '../stableSum';
 import { REPORT, STYLE_LAYERS_AT } from '../objective';
 import { resizeToCover } from '../preprocess';
 import type { LossBreakdown } from '../run';
@@ -77,7 +78,7 @@ export async function stageReport(
       const [nH, nW] = activationSize(full[0], full[1], name);
       const target = gs.get(name)!;
       const norm = (2 * nH * nW * target.shape[0]) ** 2;
-      return tf.div(tf.sum(tf.squaredDifference(target, gg.get(name)!)), norm) as tf.Scalar;
+      return tf.div(stableSum(tf.squaredDifference(target, gg.get(name)!)), norm) as tf.Scalar;
     });
     const jStyle = perLayer.reduce<tf.Scalar>(
       (acc, j, i) => tf.add(acc, tf.mul(j, s.styleLayers[i].weight)),

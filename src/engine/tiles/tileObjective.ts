@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ConvLayerName } from '../../model/topology';
 import type { Vgg16Weights } from '../../model/weights';
 import { gramMatrix, totalCost } from '../costs';
+import { stableSum } from '../stableSum';
 import { neededLayers } from '../objective';
 import { toCaffe } from '../preprocess';
 import type { StyleSettings } from '../settings';
@@ -72,7 +73,7 @@ function tvSums(x: tf.Tensor3D, rows: Span, cols: Span): [tf.Scalar, tf.Scalar] 
     const c1 = Math.min(cols.end, w - dc);
     if (r1 <= rows.start || c1 <= cols.start) return tf.scalar(0);
     const size = [r1 - rows.start, c1 - cols.start, 3];
-    return tf.sum(
+    return stableSum(
       tf.squaredDifference(
         tf.slice(x, [rows.start + dr, cols.start + dc, 0], size),
         tf.slice(x, [rows.start, cols.start, 0], size),
@@ -101,7 +102,7 @@ function cellReport(
     grams.set(name, tf.keep(gramMatrix(cellSlice(acts[name], tile, full, name))));
   }
   const contentSum = contentAct
-    ? tf.sum(
+    ? stableSum(
         tf.squaredDifference(
           cellSlice(contentAct, tile, full, s.contentLayer),
           cellSlice(acts[s.contentLayer], tile, full, s.contentLayer),
@@ -188,12 +189,12 @@ export function tileGradient(
       const acts = extractFeatures(weights, toCaffe(img), neededLayers(s));
       report = cellReport(s, { ...px, image: img }, full, acts, contentAct);
       const content = tf.div(
-        tf.sum(tf.squaredDifference(contentAct, acts[s.contentLayer])),
+        stableSum(tf.squaredDifference(contentAct, acts[s.contentLayer])),
         4 * nContent,
       ) as tf.Scalar;
       const style = s.styleLayers.reduce<tf.Scalar>(
         (acc, { name }) =>
-          tf.add(acc, tf.sum(tf.mul(directions.get(name)!, gramMatrix(acts[name])))),
+          tf.add(acc, stableSum(tf.mul(directions.get(name)!, gramMatrix(acts[name])))),
         tf.scalar(0),
       );
       const [dv, dh] = tvSums(

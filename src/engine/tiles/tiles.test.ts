@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lossTerms, styleObjective } from '../objective';
 import type { StyleSettings } from '../settings';
 import { StyleTargets } from '../targets';
-import { useCpuInputs } from '../testFixture';
+import { useCpuInputs } from '../../../test/engineFixture';
 import { patternImage, SHALLOW_SETTINGS } from '../testing';
 import { cropToTensor } from './buffers';
 import { blendWeight, gridSteps, passOffset, receptiveWidth, tileGrid } from './grid';
