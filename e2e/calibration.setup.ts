@@ -16,6 +16,8 @@ const CALIBRATION_KEY = 'style-transfer:calibration';
 const ADVANCED_FOLD_KEY = 'style-transfer:advanced';
 
 setup('a first visit measures the backends', async ({ page, baseURL }) => {
+  // SwiftShader's first WebGL pass compiles every shader: half a minute on a quiet 2-core machine.
+  setup.setTimeout(400_000);
   await page.goto('/');
   // No weights needed: the backends are measured in their own worker, CPU first, and the figures
   // are kept once every backend is in (a software renderer's first pass can take half a minute).

@@ -26,6 +26,8 @@ test('first visit: a run starts on the CPU at once while a GPU is still measured
   });
   await dropContentAndStyle(page);
   await useDemoWeights(page);
+  // A first visit has Advanced folded: unfold it to reach the layers and the budget.
+  await page.getByText('Advanced settings', { exact: true }).click();
   await useShallowLayers(page, 'block2_conv2');
   const size = page.getByLabel('Output long side (px)');
   const iterations = page.getByLabel('Iterations');

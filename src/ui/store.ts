@@ -106,6 +106,8 @@ export interface RunInfo {
   backend: BackendName | null;
   /** The current stage's measured step so far (time left follows it). */
   liveSample: RunSample | null;
+  /** The worker has taken this run up (until then it finishes the job before it). */
+  workerStarted: boolean;
 }
 
 export interface LossHistory {
@@ -135,6 +137,7 @@ const IDLE_RUN: RunInfo = {
   plan: null,
   backend: null,
   liveSample: null,
+  workerStarted: false,
 };
 
 /** Blend weights for `count` styles: the kept ones, new styles at 1. */

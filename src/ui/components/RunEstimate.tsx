@@ -33,6 +33,7 @@ export function RunEstimate() {
       className="estimate"
       data-testid="estimate"
       data-seconds={Math.round(seconds)}
+      data-ms={Math.round(p.estimate.totalMs)}
       data-backend={p.backend}
     >
       About <strong>{about(seconds)}</strong> for {p.plan.iterations} iterations at {p.size.width}×

@@ -50,6 +50,16 @@ export function RunStats() {
   const elapsed = useElapsed(run.startedAt, preparing);
   const perSecond = run.avgStepMs > 0 ? 1000 / run.avgStepMs : 0;
   const left = useTimeLeft();
+  const active = useStore((s) => s.backendInfo?.backend);
+  // What the run waits for, said as such: the worker's job before it, a backend switch, targets.
+  const preparingWhat =
+    run.state !== 'starting'
+      ? 'the first step'
+      : !run.workerStarted
+        ? run.backend && active && run.backend !== active
+          ? `switching to ${run.backend}, the fastest backend at this size`
+          : 'waiting for the worker to finish its current job'
+        : 'computing the style targets';
   const l = run.losses;
   // After a reload, until the kept result is back (the weights load first): not "idle".
   const restoring = useSession((s) => s.restoring) && run.state === 'idle';
@@ -83,8 +93,7 @@ export function RunStats() {
       )}
       {preparing && (
         <p className="preparing" role="status" data-testid="preparing">
-          Preparing: {run.state === 'starting' ? 'computing the style targets' : 'the first step'}…{' '}
-          {formatDuration(elapsed)}
+          Preparing: {preparingWhat}… {formatDuration(elapsed)}
         </p>
       )}
       {run.message && <p className="notice">{run.message}</p>}
