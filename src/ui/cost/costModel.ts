@@ -73,6 +73,22 @@ export function rescaleThrough(cost: IterationCost, at: CostPoint): IterationCos
   return { fixedMs: cost.fixedMs * k, perPixelMs: cost.perPixelMs * k };
 }
 
+/** The same shape rescaled to fit several measured steps best (least squares on the scale). */
+export function rescaleThroughAll(
+  cost: IterationCost,
+  points: readonly CostPoint[],
+): IterationCost {
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    const pred = iterationMs(cost, p.pixels);
+    num += p.ms * pred;
+    den += pred * pred;
+  }
+  const k = den > 0 ? num / den : 1;
+  return { fixedMs: cost.fixedMs * k, perPixelMs: cost.perPixelMs * k };
+}
+
 /** What a run is planned as: its output size, budget, coarse to fine, and where it starts. */
 export interface RunPlan {
   width: number;

@@ -40,10 +40,10 @@ describe("the device's models", () => {
     expect(deviceModels(null, [], 'block5_conv1').map((m) => m.backend)).toEqual(['wasm']);
   });
 
-  it('runs at two sizes win over the calibration passes', () => {
+  it('runs at sizes far apart win over the calibration passes', () => {
     const cal = calibration([['wasm', 200, 500]]);
     const samples: RunSample[] = [
-      { backend: 'wasm', deepest: 'block5_conv1', pixels: px(128), ms: 700 },
+      { backend: 'wasm', deepest: 'block5_conv1', pixels: px(64), ms: 233 },
       { backend: 'wasm', deepest: 'block5_conv1', pixels: px(256), ms: 2100 },
     ];
     const m = backendModel('wasm', cal, samples, 'block5_conv1')!;
@@ -51,6 +51,19 @@ describe("the device's models", () => {
     expect(iterationMs(m.cost, px(256))).toBeCloseTo(2100);
     // Samples of another depth say nothing about this one.
     expect(backendModel('wasm', cal, samples, 'block2_conv1')!.basis).toBe('calibration');
+  });
+
+  it("close or flat run sizes keep the passes' shape, scaled to the runs", () => {
+    const cal = calibration([['wasm', 200, 500]]);
+    // Noise made the smaller stage slower: a line through these would be flat.
+    const samples: RunSample[] = [
+      { backend: 'wasm', deepest: 'block5_conv1', pixels: px(32), ms: 330 },
+      { backend: 'wasm', deepest: 'block5_conv1', pixels: px(64), ms: 300 },
+    ];
+    const m = backendModel('wasm', cal, samples, 'block5_conv1')!;
+    expect(m.basis).toBe('run');
+    expect(m.cost.perPixelMs).toBeGreaterThan(0);
+    expect(iterationMs(m.cost, px(128)) / iterationMs(m.cost, px(64))).toBeCloseTo(500 / 200, 5);
   });
 
   it('one run size rescales the calibration through it', () => {

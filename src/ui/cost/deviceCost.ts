@@ -9,7 +9,7 @@ import type { BackendChoice, BackendName, Calibration } from '../../worker/proto
 import {
   estimateRun,
   fitIterationCost,
-  rescaleThrough,
+  rescaleThroughAll,
   type CostPoint,
   type IterationCost,
   type RunCost,
@@ -25,6 +25,8 @@ export interface RunSample extends CostPoint {
 
 /** How many of a backend's latest run samples the fit uses (older ones may predate an update). */
 const RECENT_SAMPLES = 12;
+/** Run samples whose pixel counts span this ratio fit their own line. */
+const RUNS_SPREAD = 8;
 /** A full iteration over one bare forward+backward pass (npm run bench: 1.00-1.06). */
 const FULL_OVER_BARE = 1.05;
 /** A stage's start until runs measured it: targets (about one forward) and the first step's extras. */
@@ -69,9 +71,16 @@ export function backendModel(
     cost: { ...c, stageSetupIterations: stageSetup },
     basis,
   });
+  // Runs' own line only where their sizes are far apart and it rises with the size: stages of a
+  // small run are close, and on a loaded machine their noise can tilt the line flat. Otherwise the
+  // passes' shape (fixed part against part per pixel), scaled to the runs' steps.
+  const px = recent.map((r) => r.pixels);
+  const spread = px.length > 0 ? Math.max(...px) / Math.min(...px) : 1;
+  if (fromRuns && fromRuns.perPixelMs > 0 && (spread >= RUNS_SPREAD || !shape)) {
+    return with_(fromRuns, 'runs');
+  }
+  if (recent.length > 0 && shape) return with_(rescaleThroughAll(shape, recent), 'run');
   if (fromRuns) return with_(fromRuns, 'runs');
-  const latest = recent.at(-1);
-  if (latest && shape) return with_(rescaleThrough(shape, latest), 'run');
   if (fromPasses) return with_(fromPasses, 'calibration');
   if (backend === 'wasm' && !entry) return with_(PRIOR_WASM, 'prior');
   return null;
