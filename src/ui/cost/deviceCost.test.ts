@@ -66,6 +66,17 @@ describe("the device's models", () => {
     expect(iterationMs(m.cost, px(128)) / iterationMs(m.cost, px(64))).toBeCloseTo(500 / 200, 5);
   });
 
+  it("a flat calibration on the CPU keeps the prior's shape", () => {
+    // 64 px timed slower than 128 px (a loaded machine).
+    const cal = calibration([['wasm', 600, 500]]);
+    const samples: RunSample[] = [
+      { backend: 'wasm', deepest: 'block5_conv1', pixels: px(64), ms: 400 },
+    ];
+    const m = backendModel('wasm', cal, samples, 'block5_conv1')!;
+    expect(m.cost.perPixelMs).toBeGreaterThan(0);
+    expect(iterationMs(m.cost, px(64))).toBeCloseTo(400);
+  });
+
   it('one run size rescales the calibration through it', () => {
     const cal = calibration([['wasm', 200, 500]]);
     const samples: RunSample[] = [

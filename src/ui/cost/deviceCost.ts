@@ -65,7 +65,11 @@ export function backendModel(
   }));
   const fromPasses = fitIterationCost(passes);
   const fromRuns = fitIterationCost(recent);
-  const shape = fromPasses ?? (backend === 'wasm' || backend === 'cpu' ? PRIOR_WASM : null);
+  // A flat line from the passes (noise at two sizes on a loaded machine) is no shape: VGG16's
+  // convolutions grow with the pixel count. The CPU then keeps the prior's shape.
+  const cpu = backend === 'wasm' || backend === 'cpu';
+  const rising = fromPasses && fromPasses.perPixelMs > 0 ? fromPasses : null;
+  const shape = rising ?? (cpu ? PRIOR_WASM : fromPasses);
   const with_ = (c: IterationCost, basis: BackendModel['basis']): BackendModel => ({
     backend,
     cost: { ...c, stageSetupIterations: stageSetup },
