@@ -34,6 +34,16 @@ export default tseslint.config(
     },
   },
   {
+    // Plain arithmetic both the engine and the page use: no tfjs, no DOM, no worker.
+    files: ['src/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@tensorflow/*', '**/engine/*', '**/ui/*', '**/worker/*', 'react'] },
+      ],
+    },
+  },
+  {
     files: ['src/engine/**/*.ts'],
     rules: {
       // The engine is pure maths: no DOM, no worker, no UI.

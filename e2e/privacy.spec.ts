@@ -38,7 +38,8 @@ test('a whole run requests only same-origin files and trips no CSP rule', async 
     /default-src 'self'/,
   );
 
-  // The wasm backend (auto picks it over SwiftShader) runs a few iterations.
+  // The wasm backend runs a few iterations (chosen: Auto may pick another on this device).
+  await page.getByLabel('Backend').selectOption('wasm');
   await prepareShallowRun(page, 'block2_conv2', { longSide: 64, iterations: 3 });
   await expect(page.getByTestId('backend')).toContainText('Backend: wasm');
   await startRun(page);

@@ -1,7 +1,8 @@
 /**
  * Speed plumbing as a visitor meets it: the page is cross-origin isolated (so tfjs-wasm gets its
- * threaded build), wasm runs more than one thread on this machine, Auto picks the backend that its
- * own calibration measured fastest, and Pause takes effect within one iteration, saying so meanwhile.
+ * threaded build), Auto runs on the backend that the page's own figures give the shortest run at
+ * the chosen size (on whatever device: no ranking of this machine's is assumed), and Pause takes
+ * effect within one iteration, saying so meanwhile. The first visit is e2e/plan.spec.ts.
  */
 import { expect, test } from '@playwright/test';
 import {
@@ -9,49 +10,32 @@ import {
   iteration,
   prepareDemoRun,
   startRun,
-  useDemoWeights,
   waitForIteration,
 } from './helpers';
 
-test.describe('first visit', () => {
-  // No stored calibration: this is what a new visitor's browser does.
-  test.use({ storageState: { cookies: [], origins: [] } });
-
-  test('isolated page, calibration, Auto takes the fastest measured backend, threads', async ({
-    page,
-  }) => {
-    await page.goto('/');
-    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
-    await useDemoWeights(page);
-    // A first visit has no cached figures: the worker measures each backend once.
-    await expect(page.getByTestId('calibrating')).toBeVisible({ timeout: 120_000 });
-    const table = page.getByTestId('calibration');
-    await expect(table).toBeAttached({ timeout: 300_000 });
-    const rows = await table.locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({
-        backend: tr.getAttribute('data-backend') ?? '',
-        ms: tr.getAttribute('data-ms') === '' ? null : Number(tr.getAttribute('data-ms')),
-      })),
-    );
-    const timed = rows.filter((r) => r.ms !== null) as { backend: string; ms: number }[];
-    expect(timed.length).toBeGreaterThanOrEqual(1);
-    const fastest = timed.reduce((a, b) => (b.ms < a.ms ? b : a));
-    console.log(`calibration: ${JSON.stringify(rows)}`);
-    await expect(page.getByTestId('backend')).toContainText(`Backend: ${fastest.backend}`);
-    // On this machine (software WebGL, 2 cores) that is wasm, with a thread per core.
-    expect(fastest.backend).toBe('wasm');
-    const threads = Number(await page.getByTestId('threads').getAttribute('data-value'));
-    expect(threads).toBeGreaterThan(1);
-    // The measured pass gives the time an iteration will take at the chosen size.
-    await expect(page.getByTestId('iteration-estimate')).toContainText(/about .* per iteration at/);
-
-    // A returning visitor reuses the cached figures: no second measurement.
-    await page.reload();
-    // The demo weights were the last choice: they load again by themselves.
-    await expect(page.getByTestId('demo-label')).toBeVisible({ timeout: 120_000 });
-    await expect(page.getByTestId('backend')).toContainText(`Backend: ${fastest.backend}`);
-    await expect(page.getByTestId('calibrating')).toHaveCount(0);
-  });
+test('Auto runs on the backend its own figures give the shortest run at this size; a returning visitor measures nothing', async ({
+  page,
+}) => {
+  await page.goto('/');
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  // The figures from the first visit (e2e/calibration.setup.ts) are reused: nothing is measured.
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('calibrating')).toHaveCount(0);
+  await dropContentAndStyle(page);
+  await prepareDemoRun(page, { longSide: 96, iterations: 3 });
+  // Before Start, the estimate names the backend the run will go to; the page's own table says
+  // what each backend measured.
+  const planned = (await page.getByTestId('estimate').getAttribute('data-backend'))!;
+  await page.getByText('Details', { exact: true }).click();
+  const rows = await page
+    .getByTestId('calibration')
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-backend')));
+  expect(rows).toContain(planned);
+  await startRun(page);
+  await waitForIteration(page, 1, 240_000);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', planned);
+  await page.getByRole('button', { name: 'Stop' }).click();
 });
 
 test('Pause takes effect within one iteration and says "Pausing…" meanwhile', async ({ page }) => {

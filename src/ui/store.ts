@@ -14,7 +14,9 @@ import type {
   RunState,
   StageReport,
 } from '../worker/protocol';
-import { PRIOR_SPEED, suggestRun, type SpeedSample } from './speed';
+import { PRIOR_WASM, type RunSample } from './cost/deviceCost';
+import type { RunPlan } from './cost/costModel';
+import { suggestRun } from './cost/suggest';
 
 export type ImageSlot = 'content' | 'style';
 
@@ -99,6 +101,13 @@ export interface RunInfo {
   restored: boolean;
   /** Progress up to this iteration is kept outside the page (downloaded, or restored from storage). */
   keptIteration: number;
+  /** What the run was planned as when it started, and the backend the page picked for it. */
+  plan: RunPlan | null;
+  backend: BackendName | null;
+  /** The current stage's measured step so far (time left follows it). */
+  liveSample: RunSample | null;
+  /** The worker has taken this run up (until then it finishes the job before it). */
+  workerStarted: boolean;
 }
 
 export interface LossHistory {
@@ -125,6 +134,10 @@ const IDLE_RUN: RunInfo = {
   stage: null,
   restored: false,
   keptIteration: 0,
+  plan: null,
+  backend: null,
+  liveSample: null,
+  workerStarted: false,
 };
 
 /** Blend weights for `count` styles: the kept ones, new styles at 1. */
@@ -132,17 +145,31 @@ export function blendFor(count: number, blend: readonly number[]): number[] {
   return Array.from({ length: count }, (_, i) => blend[i] ?? 1);
 }
 
-/** Before any measurement on this device: what a first result in about 2 minutes costs here. */
-const DEFAULT_SUGGESTION = suggestRun(PRIOR_SPEED, null);
+/**
+ * Before any measurement on this device: what a first result in about 2 minutes costs on this
+ * project's machine. The first measurement (about a second, on a first visit) replaces it.
+ */
+const DEFAULT_SUGGESTION = suggestRun(
+  { ...PRIOR_WASM, stageSetupIterations: 1 },
+  null,
+  DEFAULT_SETTINGS.multiscale,
+);
+/** Run samples kept (a few runs' stages on each backend). */
+const KEPT_SAMPLES = 48;
 
 interface PersistedSlice {
   settings: StyleSettings;
   outputLongSide: number;
   maxIterations: number;
-  /** The person set size or iterations: suggestions from measured speed no longer apply them. */
+  /**
+   * Size and iterations are the person's: set by hand, or used by a run. Until then (a first
+   * visit) they follow what this device's measurements suggest; afterwards only a click changes them.
+   */
   runChosen: boolean;
-  /** The latest measured speed on this device (null before any run). */
-  speed: SpeedSample | null;
+  /** Real runs' measured steps on this device, one per stage (the cost model's best figures). */
+  runSamples: RunSample[];
+  /** A stage's measured start (targets, first step) in iterations of that stage, per backend. */
+  stageSetup: Partial<Record<BackendName, number>>;
   backend: BackendChoice;
   weightsChoice: WeightsChoice;
 }
@@ -161,10 +188,22 @@ interface SessionSlice {
   notice: string | null;
   /** Auto's measured backend figures for this device (cached in localStorage by the client). */
   calibration: Calibration | null;
-  /** The backend being measured right now, while a calibration runs. */
-  calibrating: { backend: BackendName; index: number; count: number } | null;
+  /** The backend being measured right now (in the background), while a calibration runs. */
+  calibrating: { backend: BackendName; index: number; count: number; software: boolean } | null;
   /** Bumped when the worker is replaced: the preview <canvas> remounts to be transferable again. */
   workerGeneration: number;
+  /** The largest output that fits in memory on a backend, for the content's shape and settings. */
+  fitLimit: FitLimit | null;
+  /** Why Start refused the size (shown next to the size field), or null. */
+  sizeRefusal: string | null;
+}
+
+export interface FitLimit {
+  backend: BackendName;
+  /** What it was worked out for: the content's shape and the settings' layers. */
+  key: string;
+  /** null: any size the field takes fits. */
+  largestLongSide: number | null;
 }
 
 interface Actions {
@@ -176,10 +215,13 @@ interface Actions {
   /** By the person (marks the run size as chosen). */
   setOutputLongSide(px: number): void;
   setMaxIterations(n: number): void;
-  /** A new speed figure; unless the person chose, size and iterations follow its suggestion. */
-  setSpeed(speed: SpeedSample): void;
-  /** Size and iterations as the speed suggests (the person asked for it). */
-  applySuggestion(): void;
+  /** Measured steps of a run (never changes a setting). */
+  addRunSamples(samples: RunSample[]): void;
+  setStageSetup(backend: BackendName, iterations: number): void;
+  /** Size and iterations as suggested: by the person's click ("Use these"). */
+  applySuggestion(g: { longSide: number; iterations: number }): void;
+  /** A first visit's defaults from this device's measurements; ignored once the values are the person's. */
+  applyDefaults(g: { longSide: number; iterations: number }): void;
   setBackend(b: BackendChoice): void;
   setWeightsChoice(c: WeightsChoice): void;
   setImage(slot: ImageSlot, img: PickedImage | null): void;
@@ -207,6 +249,8 @@ interface Actions {
   setCalibration(c: Calibration | null): void;
   setCalibrating(c: AppState['calibrating']): void;
   bumpWorkerGeneration(): void;
+  setFitLimit(l: FitLimit | null): void;
+  setSizeRefusal(message: string | null): void;
 }
 
 export type AppState = PersistedSlice & SessionSlice & Actions;
@@ -218,7 +262,8 @@ export const useStore = create<AppState>()(
       outputLongSide: DEFAULT_SUGGESTION.longSide,
       maxIterations: DEFAULT_SUGGESTION.iterations,
       runChosen: false,
-      speed: null,
+      runSamples: [],
+      stageSetup: {},
       backend: 'auto',
       weightsChoice: 'pretrained',
       content: null,
@@ -233,6 +278,8 @@ export const useStore = create<AppState>()(
       calibration: null,
       calibrating: null,
       workerGeneration: 0,
+      fitLimit: null,
+      sizeRefusal: null,
 
       setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
       setStyleLayerWeight: (name, weight) =>
@@ -263,20 +310,20 @@ export const useStore = create<AppState>()(
           },
         })),
       resetSettings: () => set({ settings: DEFAULT_SETTINGS }),
-      setOutputLongSide: (px) => set({ outputLongSide: px, runChosen: true }),
+      setOutputLongSide: (px) => set({ outputLongSide: px, runChosen: true, sizeRefusal: null }),
       setMaxIterations: (n) => set({ maxIterations: n, runChosen: true }),
-      applySuggestion: () =>
-        set((s) => {
-          const g = suggestRun(s.speed ?? PRIOR_SPEED, s.content);
-          return { outputLongSide: g.longSide, maxIterations: g.iterations, runChosen: false };
-        }),
-      setSpeed: (speed) =>
-        set((s) => {
-          // Never mid-run: the size in the field would then differ from the run's for no reason.
-          if (s.runChosen || isRunActive(s.run.state)) return { speed };
-          const g = suggestRun(speed, s.content);
-          return { speed, outputLongSide: g.longSide, maxIterations: g.iterations };
-        }),
+      applySuggestion: (g) =>
+        set({ outputLongSide: g.longSide, maxIterations: g.iterations, runChosen: true }),
+      applyDefaults: (g) =>
+        set((s) =>
+          s.runChosen || (s.outputLongSide === g.longSide && s.maxIterations === g.iterations)
+            ? s
+            : { outputLongSide: g.longSide, maxIterations: g.iterations },
+        ),
+      addRunSamples: (samples) =>
+        set((s) => ({ runSamples: [...s.runSamples, ...samples].slice(-KEPT_SAMPLES) })),
+      setStageSetup: (backend, iterations) =>
+        set((s) => ({ stageSetup: { ...s.stageSetup, [backend]: iterations } })),
       setBackend: (backend) => set({ backend }),
       setWeightsChoice: (weightsChoice) => set({ weightsChoice }),
       setImage: (slot, img) =>
@@ -328,6 +375,8 @@ export const useStore = create<AppState>()(
         set((s) => {
           releaseRetired(s);
           return {
+            // What a run used is the person's from now on: no measurement changes it afterwards.
+            runChosen: true,
             history: EMPTY_HISTORY,
             run: {
               ...IDLE_RUN,
@@ -353,8 +402,10 @@ export const useStore = create<AppState>()(
         })),
       setError: (error) => set({ error }),
       setNotice: (notice) => set({ notice }),
-      setCalibration: (calibration) => set({ calibration, calibrating: null }),
+      setCalibration: (calibration) => set({ calibration }),
       setCalibrating: (calibrating) => set({ calibrating }),
+      setFitLimit: (fitLimit) => set({ fitLimit }),
+      setSizeRefusal: (sizeRefusal) => set({ sizeRefusal }),
       bumpWorkerGeneration: () => set((s) => ({ workerGeneration: s.workerGeneration + 1 })),
     }),
     {
@@ -366,7 +417,8 @@ export const useStore = create<AppState>()(
         outputLongSide: s.outputLongSide,
         maxIterations: s.maxIterations,
         runChosen: s.runChosen,
-        speed: s.speed,
+        runSamples: s.runSamples,
+        stageSetup: s.stageSetup,
         backend: s.backend,
         weightsChoice: s.weightsChoice,
       }),

@@ -2,8 +2,8 @@
  * The page's style worker client: the typed bridge (./client/bridge.ts) with its policies, each a
  * module of its own that subscribes to the bridge: store writes (./client/storeSync), weights and
  * the demo fallback (./client/weightsPolicy), liveness (./client/livenessPolicy), restart and
- * resume (./client/restartPolicy), the calibration cache (./client/calibrationPolicy), speed
- * measurement (./client/speedPolicy), replies by request id (./client/requests), PNG embedding
+ * resume (./client/restartPolicy), the calibration cache (./client/calibrationPolicy), the cost
+ * model's run timings and the size limit (./client/planPolicy), replies by request id (./client/requests), PNG embedding
  * (./client/pngDownload); debug hooks (./client/debugHooks) load only with ?debug.
  * This module sends the person's commands (start, pause, ...), built from the store.
  */
@@ -12,13 +12,15 @@ import { bitmapToPixels } from './imagePixels';
 import { outputSize } from './geometry';
 import type { DebugAction, WeightsRequest } from '../worker/protocol';
 import { StyleBridge } from './client/bridge';
-import { cachedCalibration, keepCalibration } from './client/calibrationPolicy';
+import { cachedCalibration } from './client/calibrationPolicy';
 import { watchLiveness } from './client/livenessPolicy';
 import { savePng } from './client/pngDownload';
 import { WorkerRequests, type DownloadReply, type MemoryReport } from './client/requests';
 import { RestartPolicy } from './client/restartPolicy';
 import { sendStart } from './client/sendStart';
-import { measureRunSpeed } from './client/speedPolicy';
+import { PlanPolicy } from './client/planPolicy';
+import { currentPlan, deepestOf } from './cost/pagePlan';
+import { sizeRefusal } from './cost/sizeRefusal';
 import { followStore, writeReports } from './client/storeSync';
 import { WeightsPolicy } from './client/weightsPolicy';
 
@@ -39,14 +41,15 @@ class WorkerClient {
   private readonly requests = new WorkerRequests(this.bridge);
   private readonly restarts: RestartPolicy;
   private readonly weights: WeightsPolicy;
+  private readonly plan: PlanPolicy;
+  private unwatchPlan: (() => void) | null = null;
 
   constructor() {
     watchLiveness(this.bridge);
     writeReports(this.bridge);
-    keepCalibration(this.bridge);
     this.weights = new WeightsPolicy(this.bridge, () => this.restarts.resuming());
     this.restarts = new RestartPolicy(this.bridge, this.requests);
-    measureRunSpeed(this.bridge);
+    this.plan = new PlanPolicy(this.bridge);
   }
 
   /**
@@ -68,6 +71,8 @@ class WorkerClient {
     this.weights.loadRemembered();
     this.unwatch?.();
     this.unwatch = followStore(this.bridge);
+    this.unwatchPlan?.();
+    this.unwatchPlan = this.plan.followStore();
   }
 
   /** tf.memory() in the worker at rest, between its jobs and steps (leak checks). */
@@ -91,13 +96,20 @@ class WorkerClient {
    * Starts a run; `init` (e.g. a history snapshot) replaces the initial image, cover-cropped.
    * With `fromIteration` the run counts on from there (init is a result kept across a reload).
    */
-  start(init?: ImageBitmap, fromIteration?: number): void {
+  start(init?: ImageBitmap, fromIteration?: number, at?: { longSide: number }): void {
     const s = useStore.getState();
     if (!s.content || !s.style) {
       s.setError('Pick a content image and a style image first.');
       return;
     }
-    const size = outputSize(s.content, s.outputLongSide);
+    // A kept result resumes at its own size, in one stage (its coarse stages are long done).
+    const longSide = at?.longSide ?? s.outputLongSide;
+    const size = outputSize(s.content, longSide);
+    const plan = currentPlan(at ? { outputLongSide: longSide, multiscale: false } : undefined);
+    // Refused here, next to the size field, before anything of the run on screen is dropped.
+    const refusal = sizeRefusal(s, plan.backend, longSide, size);
+    s.setSizeRefusal(refusal);
+    if (refusal) return;
     const content = bitmapToPixels(s.content.bitmap, size);
     const initImage = init ? bitmapToPixels(init, size) : undefined;
     // Styles go at their own size: the run crops and scales them (style scale is live).
@@ -108,26 +120,38 @@ class WorkerClient {
     this.restarts.runStarted(content, styles);
     s.setError(null);
     s.beginRun(
-      { content: s.content, style: s.style, longSide: s.outputLongSide },
+      { content: s.content, style: s.style, longSide },
       size,
       s.maxIterations,
       initImage ? fromIteration : undefined,
     );
+    this.plan.runStarted(plan.backend, deepestOf(s.settings));
+    useStore.getState().patchRun({ plan: plan.plan, backend: plan.backend });
     sendStart(this.bridge, content, styles, {
       initImage,
       startIteration: initImage ? fromIteration : undefined,
+      backend: plan.backend,
+      multiscale: plan.plan.multiscale,
     });
+  }
+
+  /**
+   * Whether Start would refuse the size in the field (said next to it, and the focus goes there);
+   * nothing of the run on screen is touched.
+   */
+  refuseSize(): boolean {
+    const s = useStore.getState();
+    if (!s.content) return false;
+    const size = outputSize(s.content, s.outputLongSide);
+    const refusal = sizeRefusal(s, currentPlan().backend, s.outputLongSide, size);
+    s.setSizeRefusal(refusal);
+    return refusal !== null;
   }
 
   pause(): void {
     // The worker pauses when the step in flight ends; until its state arrives the page says so.
     useStore.getState().patchRun({ pending: 'pausing' });
     this.bridge.send({ type: 'pause' });
-  }
-
-  /** Measures every backend again (Auto then uses the fastest). */
-  calibrate(): void {
-    this.bridge.send({ type: 'calibrate' });
   }
 
   /**
@@ -154,7 +178,7 @@ class WorkerClient {
     const reply = await this.capture();
     const bitmap = await createImageBitmap(new Blob([reply.png], { type: 'image/png' }));
     try {
-      this.start(bitmap, reply.iteration);
+      this.start(bitmap, reply.iteration, { longSide: Math.max(reply.width, reply.height) });
     } finally {
       bitmap.close();
     }

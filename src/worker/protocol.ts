@@ -40,6 +40,10 @@ export interface CalibrationEntry {
   threads: number;
   /** Why it was not timed. */
   note?: string;
+  /** Timed passes at two or more sizes (the page fits its cost model to them). */
+  points?: { longSide: number; pixels: number; ms: number }[];
+  /** The renderer is software (SwiftShader, llvmpipe): a GPU backend that runs on the CPU. */
+  software?: boolean;
 }
 
 /** What Auto chose from, cached by the page per device (worker has no localStorage). */
@@ -47,10 +51,15 @@ export interface Calibration {
   version: number;
   /** Browser, cores, GPU renderer and isolation: a calibration is reused only on the same. */
   deviceKey: string;
-  /** Long side in px of the timed image. */
+  /** Long side in px of the timed image (the smallest of the points). */
   size: number;
+  /** The deepest layer the passes went to (the default settings' one). */
+  deepest?: ConvLayerName;
   entries: CalibrationEntry[];
+  /** Fastest at the calibration size; the page picks per run size from the points. */
   fastest: BackendName;
+  /** Backends still to be measured (measured in the background; a partial calibration is used). */
+  pending?: BackendName[];
   measuredAt: string;
 }
 
@@ -99,8 +108,6 @@ export type ToWorker =
       /** The calibration the page cached; redone when missing or from another device. */
       calibration?: Calibration | null;
     }
-  /** Re-measures every backend (the page's "Measure again"); needs weights. */
-  | { type: 'calibrate' }
   | { type: 'setBackend'; backend: BackendChoice }
   | { type: 'loadWeights'; source: WeightsRequest }
   | {
@@ -120,7 +127,11 @@ export type ToWorker =
       startIteration?: number;
       /** Continue a run from this checkpoint (a replaced worker's last good image and state). */
       resumeFrom?: StagedCheckpoint;
+      /** The backend the page's cost model picked for this run (switched to before it, if need be). */
+      backend?: BackendName;
     }
+  /** The largest output of this shape (width:height) that fits here with these settings' layers. */
+  | { type: 'fitLimit'; requestId: number; width: number; height: number; settings: StyleSettings }
   /**
    * Shows a result kept from before a reload (RGBA at the output size) as the current image, as
    * if a run had stopped at `iteration`: it is drawn, and downloads take it.
@@ -190,8 +201,8 @@ export type FromWorker =
       threads: number;
       crossOriginIsolated: boolean;
     }
-  | { type: 'calibrating'; backend: BackendName; index: number; count: number }
-  | { type: 'calibrated'; calibration: Calibration }
+  /** null: every size the page offers fits. */
+  | { type: 'fitLimit'; requestId: number; backend: BackendName; largestLongSide: number | null }
   | {
       type: 'weightsProgress';
       phase: 'cache' | 'download' | 'convert';

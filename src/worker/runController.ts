@@ -217,23 +217,24 @@ export class RunController implements RunHandle {
       this.announce(this.runState());
       return;
     }
-    await this.disposeRun();
     const weights = this.ports.weights();
     if (!weights) {
       const message = 'Load weights before starting a run.';
       this.ports.post({ type: 'error', where: 'start', message });
       return;
     }
+    // Refused before anything is dropped: the run before it (a finished result) stays as it was.
+    const refusal = await refuseIfTooLarge(weights, msg.settings, msg.content).catch(() => null);
+    if (refusal) {
+      this.ports.post({ type: 'error', where: 'start', message: refusal });
+      this.announce(this.runState());
+      return;
+    }
+    await this.disposeRun();
     this.maxIterations = msg.maxIterations;
     this.avgStepMs = 0;
     this.fire('start');
     try {
-      const refusal = await refuseIfTooLarge(weights, msg.settings, msg.content);
-      if (refusal) {
-        this.ports.post({ type: 'error', where: 'start', message: refusal });
-        this.fire('startFailed');
-        return;
-      }
       const run = this.buildRun(msg);
       this.run = run;
       this.settings = { ...msg.settings };

@@ -17,8 +17,9 @@ import { drawPreview, previewTarget } from './preview';
 import type { ToWorker } from './protocol';
 import { RunController } from './runController';
 import { download, showResult } from './runOutput';
-import { calibrateBackends, loadWeightsRequest, setBackend } from './weightsJobs';
+import { loadWeightsRequest, setBackend, switchForRun } from './weightsJobs';
 import { calibrationValid } from './calibration';
+import { fitLimit } from './fitLimit';
 
 let queue: Promise<void> = Promise.resolve();
 function enqueue(job: () => Promise<void> | void): void {
@@ -64,8 +65,8 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       if (shared.debugEnabled) debugHooks ??= import('./debugHooks');
       enqueue(() => setBackend(run, msg.backend));
       break;
-    case 'calibrate':
-      enqueue(() => calibrateBackends(run));
+    case 'fitLimit':
+      enqueue(() => fitLimit(msg));
       break;
     case 'setBackend':
       if (msg.backend !== shared.backendChoice || !tf.getBackend()) {
@@ -77,7 +78,11 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'start': {
       const ticket = run.startTicket();
-      enqueue(() => run.start(msg, ticket));
+      enqueue(async () => {
+        // Between runs only: the page picked the backend for this run's size.
+        if (msg.backend) await switchForRun(run, msg.backend);
+        await run.start(msg, ticket);
+      });
       break;
     }
     case 'showResult':

@@ -5,10 +5,10 @@
 import { loadWeights, WeightsFormatError, WeightsNotFoundError } from '../model/loader';
 import { disposeWeights, toTensors } from '../model/weights';
 import { activateBackend } from './backend';
-import { calibrate, calibrationValid } from './calibration';
 import { post, shared } from './context';
 import { messageOf } from './errors';
-import type { BackendChoice, ToWorker } from './protocol';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice, BackendName, ToWorker } from './protocol';
 import type { RunHandle } from './runTypes';
 
 /** Frees the weights' tensors (the raw arrays stay, to rebuild them on another backend). */
@@ -40,37 +40,20 @@ export async function setBackend(run: RunHandle, choice: BackendChoice): Promise
 }
 
 /**
- * Measures every backend with the loaded weights, then applies the backend choice again (Auto now
- * goes to the fastest). Runs on the first visit (no valid cached figures) and on request.
+ * Before a run: the backend the page picked for it, if another is active (the run before it ends
+ * now anyway). The person's choice (shared.backendChoice) stays as it is.
  */
-export async function calibrateBackends(run: RunHandle): Promise<void> {
-  if (!shared.rawWeights) {
-    post({ type: 'error', where: 'backend', message: 'Load weights before measuring backends.' });
-    return;
-  }
-  const raw = shared.rawWeights;
+export async function switchForRun(run: RunHandle, name: BackendName): Promise<void> {
+  if (tf.getBackend() === name) return;
   await run.disposeRun();
   dropWeightTensors();
   try {
-    shared.calibration = await calibrate(raw, (backend, index, count) =>
-      post({ type: 'calibrating', backend, index, count }),
-    );
-    post({ type: 'calibrated', calibration: shared.calibration });
+    const pick = await activateBackend(name, shared.calibration);
+    post({ type: 'backend', requested: shared.backendChoice, ...pick });
   } catch (e) {
-    post({
-      type: 'error',
-      where: 'backend',
-      message: `Measuring backends failed: ${messageOf(e)}`,
-    });
+    post({ type: 'error', where: 'backend', message: messageOf(e) });
   }
-  await setBackend(run, shared.backendChoice);
-}
-
-/** After weights arrive: Auto without valid figures for this device measures first. */
-async function calibrateIfNeeded(run: RunHandle): Promise<void> {
-  if (shared.backendChoice === 'auto' && !calibrationValid(shared.calibration)) {
-    await calibrateBackends(run);
-  }
+  rebuildWeightTensors();
 }
 
 export async function loadWeightsRequest(
@@ -89,7 +72,6 @@ export async function loadWeightsRequest(
     if (run.runState() !== 'idle') run.fire('weightsChanged');
     shared.weightsInUse = { label: loaded.label, origin: loaded.origin, bytes: loaded.bytes };
     post({ type: 'weightsLoaded', ...shared.weightsInUse });
-    await calibrateIfNeeded(run);
   } catch (e) {
     // Nothing was replaced: the weights in use (and any run on them) go on.
     const kind =

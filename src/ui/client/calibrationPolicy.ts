@@ -1,27 +1,14 @@
 /**
  * The backends' calibration, cached per device by the page (the worker has no localStorage): sent
- * to each new worker, and stored when a worker measured again.
+ * to each new worker for Auto's first pick. Measuring is the calibration worker's
+ * (../cost/calibrationRunner.ts), started here once per page, in the background.
  */
-import { loadCalibration, saveCalibration } from '../calibrationCache';
-import { useStore } from '../store';
+import { loadCalibration } from '../calibrationCache';
+import { calibrationRunner } from '../cost/calibrationRunner';
 import type { Calibration } from '../../worker/protocol';
-import type { StyleBridge } from './bridge';
 
-/** The cached calibration for a new worker's init (also shown in the store). */
+/** The cached calibration for a new worker's init; measures in the background what is missing. */
 export function cachedCalibration(): Calibration | null {
-  const calibration = loadCalibration();
-  useStore.getState().setCalibration(calibration);
-  return calibration;
-}
-
-export function keepCalibration(bridge: StyleBridge): void {
-  bridge.subscribe((msg) => {
-    const st = useStore.getState();
-    if (msg.type === 'calibrating') {
-      st.setCalibrating({ backend: msg.backend, index: msg.index, count: msg.count });
-    } else if (msg.type === 'calibrated') {
-      saveCalibration(msg.calibration);
-      st.setCalibration(msg.calibration);
-    }
-  });
+  calibrationRunner.ensure();
+  return loadCalibration();
 }

@@ -17,7 +17,9 @@ export function savePng(reply: DownloadReply): void {
     { width: reply.width, height: reply.height },
     reply.iteration,
   );
-  const png = embedRunRecord(new Uint8Array(reply.png), currentRunRecord(reply.iteration));
+  // The record holds the file's own output size, not the size field's (it may have changed since).
+  const record = currentRunRecord(reply.iteration, Math.max(reply.width, reply.height));
+  const png = embedRunRecord(new Uint8Array(reply.png), record);
   saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
   // The run's progress up to here is now in a file: leaving the page no longer loses it.
   const run = useStore.getState().run;

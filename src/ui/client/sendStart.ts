@@ -1,6 +1,6 @@
 /** A run's Start message, as a new run and a replaced worker's resume both send it. */
 import { blendFor, useStore } from '../store';
-import type { PixelImage, StagedCheckpoint } from '../../worker/protocol';
+import type { BackendName, PixelImage, StagedCheckpoint } from '../../worker/protocol';
 import type { StyleBridge } from './bridge';
 
 /** The pixels a run started from (the worker takes the buffers it is sent). */
@@ -21,13 +21,26 @@ export function sendStart(
   bridge: StyleBridge,
   content: PixelImage,
   styles: PixelImage[],
-  from: { initImage?: PixelImage; startIteration?: number; resumeFrom?: StagedCheckpoint },
+  from: {
+    initImage?: PixelImage;
+    startIteration?: number;
+    resumeFrom?: StagedCheckpoint;
+    /** The backend the page's cost model picked for this run. */
+    backend?: BackendName;
+    /** Coarse to fine for this run, when not the settings' (a kept result resumes in one stage). */
+    multiscale?: boolean;
+  },
 ): void {
   const s = useStore.getState();
-  const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
+  const { multiscale, ...start } = from;
+  const settings = {
+    ...s.settings,
+    styleBlend: blendFor(styles.length, s.settings.styleBlend),
+    multiscale: multiscale ?? s.settings.multiscale,
+  };
   const images = [content, ...styles, ...(from.initImage ? [from.initImage] : [])];
   bridge.send(
-    { type: 'start', content, styles, settings, maxIterations: s.maxIterations, ...from },
+    { type: 'start', content, styles, settings, maxIterations: s.maxIterations, ...start },
     images.map((p) => p.data),
   );
 }

@@ -26,6 +26,8 @@ function write(msg: FromWorker): void {
         pending: null,
         message: msg.message ?? null,
         ...(msg.width ? { width: msg.width, height: msg.height } : {}),
+        // The worker took the run up (until then it finished the job before it).
+        ...(msg.state === 'starting' || msg.state === 'running' ? { workerStarted: true } : {}),
       });
       break;
     case 'iteration':

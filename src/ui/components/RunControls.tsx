@@ -53,6 +53,8 @@ export function RunControls() {
         aria-disabled={state === 'starting' ? true : undefined}
         onClick={() => {
           if (state === 'starting') return;
+          // A size that will not fit is refused first: no question about losing the result.
+          if (workerClient.refuseSize()) return;
           if (hasProgress) setConfirming(true);
           else start();
         }}

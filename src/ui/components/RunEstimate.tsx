@@ -1,59 +1,61 @@
-import { useShallow } from 'zustand/react/shallow';
 import { isRunActive, useStore } from '../store';
-import { outputSize } from '../geometry';
-import { estimateSeconds, PRIOR_SPEED, SHAPE_BEFORE_CONTENT, suggestRun } from '../speed';
-import { formatDuration } from '../format';
+import { formatDuration, formatStepTime } from '../format';
+import { usePagePlan, type PagePlan } from '../cost/pagePlan';
+import { iterationMs } from '../cost/costModel';
 
 function about(seconds: number): string {
   return seconds < 60 ? `${Math.max(1, Math.round(seconds / 5) * 5)} s` : formatDuration(seconds);
 }
 
-/** What both figures are worked out from: this device's speed, the content, size and budget. */
-function usePlanInputs() {
-  return useStore(
-    useShallow((st) => ({
-      speed: st.speed,
-      content: st.content,
-      longSide: st.outputLongSide,
-      iterations: st.maxIterations,
-    })),
-  );
+/** What the figures rest on, in words. */
+function basis(p: PagePlan): string {
+  const m = p.model;
+  if (!m) return `${p.backend} has not been measured here yet`;
+  const at = formatStepTime(iterationMs(m.cost, p.size.width * p.size.height));
+  const what =
+    m.basis === 'prior'
+      ? 'a first guess until this device is measured'
+      : m.basis === 'calibration'
+        ? `measured here on ${p.backend}`
+        : `measured here by runs on ${p.backend}`;
+  return `${what}: ${at} per iteration at this size`;
 }
 
-/** Before Start: how long the run will take here, from the measured speed (or a cautious prior). */
+/** Before Start: how long the run will take here, from the cost model of the backend it will use. */
 export function RunEstimate() {
-  const s = usePlanInputs();
+  const p = usePagePlan();
   const active = useStore((st) => isRunActive(st.run.state));
-  if (active) return null;
-  const speed = s.speed ?? PRIOR_SPEED;
-  // Before a content image, the same shape the size suggestion plans for: both figures agree.
-  const size = outputSize(s.content ?? SHAPE_BEFORE_CONTENT, s.longSide);
-  const seconds = estimateSeconds(speed, size, s.iterations);
-  const perIteration = (speed.msPerIteration / 1000).toFixed(speed.msPerIteration < 1000 ? 2 : 1);
-  const basis =
-    speed.source === 'run'
-      ? `measured here: ${perIteration} s per iteration at ${speed.width}×${speed.height} px on ${speed.backend}`
-      : 'a cautious figure until a first run measures this device';
+  if (active || !p.estimate) return null;
+  const seconds = p.estimate.totalMs / 1000;
+  const stages = p.estimate.stages.length;
   return (
-    <p className="estimate" data-testid="estimate" data-seconds={Math.round(seconds)}>
-      About <strong>{about(seconds)}</strong> for {s.iterations} iterations at {size.width}×
-      {size.height} px ({basis}).
+    <p
+      className="estimate"
+      data-testid="estimate"
+      data-seconds={Math.round(seconds)}
+      data-ms={Math.round(p.estimate.totalMs)}
+      data-backend={p.backend}
+    >
+      About <strong>{about(seconds)}</strong> for {p.plan.iterations} iterations at {p.size.width}×
+      {p.size.height} px{stages > 1 ? ` in ${stages} stages` : ''} ({basis(p)}).
     </p>
   );
 }
 
 /** Next to the size: what fits in about two minutes on this device, and a button to use it. */
 export function SizeSuggestion() {
-  const s = usePlanInputs();
+  const p = usePagePlan();
   const apply = useStore((st) => st.applySuggestion);
-  const g = suggestRun(s.speed ?? PRIOR_SPEED, s.content);
-  const same = g.longSide === s.longSide && g.iterations === s.iterations;
+  const g = p.suggestion;
+  if (!g) return null;
+  const same =
+    g.longSide === Math.max(p.size.width, p.size.height) && g.iterations === p.plan.iterations;
   return (
     <p className="hint" data-testid="size-suggestion">
       For a first result in about {about(g.seconds)} here: {g.longSide} px, {g.iterations}{' '}
       iterations.{' '}
       {!same && (
-        <button type="button" className="link" onClick={apply}>
+        <button type="button" className="link" onClick={() => apply(g)}>
           Use these
         </button>
       )}

@@ -3,6 +3,33 @@ import { useStore } from '../store';
 import { formatDuration, formatNumber } from '../format';
 import { StageStatus } from './StageStatus';
 import { useSession } from '../session/session';
+import { remainingMs } from '../cost/costModel';
+import { backendModel } from '../cost/deviceCost';
+import { deepestOf } from '../cost/pagePlan';
+
+/**
+ * Time left, from the same cost model as the estimate before Start, refined by this run's own
+ * steps so far (the current stage's measured step time).
+ */
+function useTimeLeft(): number | null {
+  const run = useStore((s) => s.run);
+  const calibration = useStore((s) => s.calibration);
+  const samples = useStore((s) => s.runSamples);
+  const stageSetup = useStore((s) => s.stageSetup);
+  const settings = useStore((s) => s.settings);
+  if (!run.plan || !run.backend) return null;
+  const live = run.liveSample ? [run.liveSample] : [];
+  const deepest = deepestOf(run.applied ?? settings);
+  const model = backendModel(
+    run.backend,
+    calibration,
+    [...samples, ...live],
+    deepest,
+    stageSetup[run.backend],
+  );
+  if (!model) return null;
+  return remainingMs(model.cost, run.plan, run.iteration, run.maxIterations) / 1000;
+}
 
 /** Seconds since `since` (performance.now() time), ticking once a second while `on`. */
 function useElapsed(since: number | null, on: boolean): number {
@@ -22,7 +49,17 @@ export function RunStats() {
   const preparing = (run.state === 'starting' || run.state === 'running') && run.losses === null;
   const elapsed = useElapsed(run.startedAt, preparing);
   const perSecond = run.avgStepMs > 0 ? 1000 / run.avgStepMs : 0;
-  const left = run.maxIterations - run.iteration;
+  const left = useTimeLeft();
+  const active = useStore((s) => s.backendInfo?.backend);
+  // What the run waits for, said as such: the worker's job before it, a backend switch, targets.
+  const preparingWhat =
+    run.state !== 'starting'
+      ? 'the first step'
+      : !run.workerStarted
+        ? run.backend && active && run.backend !== active
+          ? `switching to ${run.backend}, the fastest backend at this size`
+          : 'waiting for the worker to finish its current job'
+        : 'computing the style targets';
   const l = run.losses;
   // After a reload, until the kept result is back (the weights load first): not "idle".
   const restoring = useSession((s) => s.restoring) && run.state === 'idle';
@@ -38,7 +75,10 @@ export function RunStats() {
         </span>{' '}
         / {run.maxIterations || '–'} ·{' '}
         <span data-testid="its-per-second">{perSecond ? perSecond.toFixed(2) : '–'}</span> it/s ·
-        time left {perSecond && run.state === 'running' ? formatDuration(left / perSecond) : '–'}{' '}
+        time left{' '}
+        <span data-testid="time-left" data-seconds={left ?? ''}>
+          {left != null && run.state === 'running' ? formatDuration(left) : '–'}
+        </span>{' '}
         <StageStatus />
       </p>
       <progress
@@ -53,8 +93,7 @@ export function RunStats() {
       )}
       {preparing && (
         <p className="preparing" role="status" data-testid="preparing">
-          Preparing: {run.state === 'starting' ? 'computing the style targets' : 'the first step'}…{' '}
-          {formatDuration(elapsed)}
+          Preparing: {preparingWhat}… {formatDuration(elapsed)}
         </p>
       )}
       {run.message && <p className="notice">{run.message}</p>}

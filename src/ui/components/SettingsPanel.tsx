@@ -3,6 +3,7 @@ import { useStore } from '../store';
 import { MAX_LONG_SIDE, MIN_LONG_SIDE } from '../geometry';
 import { NumberField } from './Fields';
 import { SizeSuggestion } from './RunEstimate';
+import { SizeLimit } from './SizeLimit';
 import { ColourModeField } from './ResultOptions';
 import { StyleStrength } from './StyleStrength';
 import { AdvancedSettings } from './AdvancedSettings';
@@ -26,7 +27,12 @@ export function SettingsPanel() {
           min={MIN_LONG_SIDE}
           max={MAX_LONG_SIDE}
           onChange={s.setOutputLongSide}
-          hint={<SizeSuggestion />}
+          hint={
+            <>
+              <SizeLimit />
+              <SizeSuggestion />
+            </>
+          }
         />
         <ColourModeField />
         <p className="hint">

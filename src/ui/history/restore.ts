@@ -13,16 +13,24 @@ export interface RestoreOffer {
 
 export const useRestoreOffer = create<{ offer: RestoreOffer | null }>(() => ({ offer: null }));
 
-/** The record a downloaded PNG carries: the settings the run last applied, else the page's. */
-export function currentRunRecord(iteration: number): PngRunRecord {
+/**
+ * The record a PNG carries: the run's settings as it last applied them (else the page's), its
+ * budget, and the output size: `longSide` of the image itself when given (a download), else the
+ * size the run was started at. Never the size field's value, which may have changed since.
+ */
+export function currentRunRecord(iteration: number, longSide?: number): PngRunRecord {
   const s = useStore.getState();
+  const run = s.run;
+  const runLongSide =
+    run.inputs?.longSide ??
+    (run.width && run.height ? Math.max(run.width, run.height) : s.outputLongSide);
   return {
     appVersion: APP_VERSION,
     iteration,
     weights: s.weights.label ?? null,
-    settings: s.run.applied ?? s.settings,
-    outputLongSide: s.outputLongSide,
-    maxIterations: s.maxIterations,
+    settings: run.applied ?? s.settings,
+    outputLongSide: longSide ?? runLongSide,
+    maxIterations: run.maxIterations || s.maxIterations,
   };
 }
 

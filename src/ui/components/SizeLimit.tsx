@@ -1,0 +1,42 @@
+import { useEffect, useRef } from 'react';
+import { useStore } from '../store';
+import { usePagePlan } from '../cost/pagePlan';
+
+/**
+ * Next to the size field: the largest output that fits on this device (measured by the worker for
+ * the backend in use), said before Start; Start's refusal of a larger size appears here too, and
+ * takes the focus to the field.
+ */
+export function SizeLimit() {
+  const limit = useStore((s) => s.fitLimit);
+  const refusal = useStore((s) => s.sizeRefusal);
+  const longSide = useStore((s) => s.outputLongSide);
+  const p = usePagePlan();
+  const ref = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (refusal) ref.current?.closest('.field')?.querySelector('input')?.focus();
+  }, [refusal]);
+  const largest = limit?.backend === p.backend ? limit.largestLongSide : undefined;
+  const tooLarge = largest != null && longSide > largest;
+  return (
+    <span ref={ref}>
+      {largest !== undefined ? (
+        <span
+          className={tooLarge ? 'hint field-error' : 'hint'}
+          data-testid="size-limit"
+          data-value={largest ?? ''}
+        >
+          {largest === null
+            ? ` Every size up to the field's maximum fits here (${limit!.backend}).`
+            : ` Largest that fits on this device: ${largest} px (${limit!.backend}).`}
+        </span>
+      ) : null}
+      {refusal ? (
+        <span className="field-error" role="alert" data-testid="size-refusal">
+          {' '}
+          {refusal}
+        </span>
+      ) : null}
+    </span>
+  );
+}
