@@ -27,6 +27,11 @@ export type {
   StyleSettings,
 } from '../engine/settings';
 
+// The spatial mask (issue 22) is plain data as well.
+export { assertMask, MAX_REGIONS } from '../engine/masks/spec';
+export type { RegionJob, SpatialMask } from '../engine/masks/spec';
+import type { SpatialMask } from '../engine/masks/spec';
+
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -120,6 +125,8 @@ export type ToWorker =
       startIteration?: number;
       /** Continue a run from this checkpoint (a replaced worker's last good image and state). */
       resumeFrom?: StagedCheckpoint;
+      /** Where each style goes (regions and their jobs); absent or null: everywhere, blended. */
+      mask?: SpatialMask | null;
     }
   /**
    * Shows a result kept from before a reload (RGBA at the output size) as the current image, as
@@ -130,6 +137,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'updateSettings'; patch: LiveSettingsPatch }
+  /** A new spatial mask (or none) for the run going on, from its next iteration. */
+  | { type: 'setMask'; mask: SpatialMask | null }
   | { type: 'setMaxIterations'; maxIterations: number }
   /** The current image at the output size, or with stageEnd the last stage end's at its size. */
   | { type: 'download'; requestId: number; stageEnd?: boolean }
@@ -218,6 +227,8 @@ export type FromWorker =
       avgStepMs: number;
     }
   | { type: 'settingsApplied'; iteration: number; settings: StyleSettings }
+  /** A setMask took effect at this iteration (regions: how many; 0 for no mask). */
+  | { type: 'maskApplied'; iteration: number; regions: number }
   /**
    * A step begins: its iteration and how long it should take (the recent average; null for the
    * first). The page declares the worker dead after a generous multiple of that with no message.

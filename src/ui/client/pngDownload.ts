@@ -7,6 +7,8 @@ import { embedRunRecord } from '../history/pngSettings';
 import { currentRunRecord } from '../history/restore';
 import { saveBytes } from '../imagePixels';
 import { useStore } from '../store';
+import { embedMask } from '../mask/maskPng';
+import { keptMask } from '../mask/maskStore';
 import type { DownloadReply } from './requests';
 
 export function savePng(reply: DownloadReply): void {
@@ -17,7 +19,10 @@ export function savePng(reply: DownloadReply): void {
     { width: reply.width, height: reply.height },
     reply.iteration,
   );
-  const png = embedRunRecord(new Uint8Array(reply.png), currentRunRecord(reply.iteration));
+  const png = embedMask(
+    embedRunRecord(new Uint8Array(reply.png), currentRunRecord(reply.iteration)),
+    keptMask(),
+  );
   saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
   // The run's progress up to here is now in a file: leaving the page no longer loses it.
   const run = useStore.getState().run;

@@ -2,6 +2,8 @@
 import { blendFor, useStore } from '../store';
 import type { PixelImage, StagedCheckpoint } from '../../worker/protocol';
 import type { StyleBridge } from './bridge';
+import { runMask } from '../mask/maskLive';
+import { noteMaskApplied } from '../mask/maskStore';
 
 /** The pixels a run started from (the worker takes the buffers it is sent). */
 export interface RunInputs {
@@ -26,8 +28,17 @@ export function sendStart(
   const s = useStore.getState();
   const settings = { ...s.settings, styleBlend: blendFor(styles.length, s.settings.styleBlend) };
   const images = [content, ...styles, ...(from.initImage ? [from.initImage] : [])];
+  noteMaskApplied(null);
   bridge.send(
-    { type: 'start', content, styles, settings, maxIterations: s.maxIterations, ...from },
+    {
+      type: 'start',
+      content,
+      styles,
+      settings,
+      maxIterations: s.maxIterations,
+      mask: runMask(styles.length),
+      ...from,
+    },
     images.map((p) => p.data),
   );
 }
