@@ -12,11 +12,12 @@
  * S_r^[l] is the target Gram of the region's style image (StyleTargets.gram: SPEC's Gram, brought
  * to the generated layer's area N). A region absent at a layer (sum m = 0) adds nothing there.
  * F^T diag(m) F is computed as the plain Gram of F scaled row-wise by sqrt(m N / sum m), which
- * reuses the Gram's one-matmul gradient.
+ * reuses the Gram's one-matmul gradient. E_l,r sums with stableSum (float32-safe, as costs.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ConvLayerName, layersUpTo } from '../../model/topology';
 import { activationDims, gramMatrix } from '../costs';
+import { stableSum } from '../stableSum';
 import { assertMask, copyMask, regionMasksAt, type RegionJob, type SpatialMask } from './spec';
 
 /** VGG16's pools before a layer (its grid is the image's halved that many times, floored). */
@@ -132,7 +133,7 @@ export class GuidedStyle {
         const rows = perLevel[p];
         if (!rows) continue;
         const gram = guidedGram(aG, rows);
-        terms.push(tf.div(tf.sum(tf.squaredDifference(targetGram(job.style), gram)), norm));
+        terms.push(tf.div(stableSum(tf.squaredDifference(targetGram(job.style), gram)), norm));
       }
       return terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as tf.Scalar);
     });
