@@ -8,6 +8,8 @@ import type { Vgg16Weights } from '../model/weights';
 import { ColourPreservation } from './colour';
 import { readHolding } from './heldReads';
 import { initialImage } from './init';
+import { GuidedStyle } from './masks/guidedStyle';
+import { assertMask, copyMask, type SpatialMask } from './masks/spec';
 import { lossTerms, neededLayers, REPORT, STYLE_LAYERS_AT, styleObjective } from './objective';
 import {
   createOptimizer,
@@ -128,6 +130,8 @@ export class StyleTransferRun {
   private iter = 0;
   private targetsStale = false;
   private disposed = false;
+  /** The spatial mask made ready for this run's size, or null (SPEC's unmasked J_style). */
+  private guide: GuidedStyle | null = null;
 
   /**
    * `content` is RGB 0..255 [H, W, 3] at the run's size; `style` one or several (1 to 4) RGB style
@@ -139,6 +143,8 @@ export class StyleTransferRun {
     content: tf.Tensor3D,
     style: tf.Tensor3D | readonly tf.Tensor3D[],
     settings: StyleSettings,
+    /** Where each style goes (src/engine/masks/spec.ts); null: everywhere, blended. */
+    mask: SpatialMask | null = null,
   ) {
     const styles = Array.isArray(style)
       ? (style as readonly tf.Tensor3D[])
@@ -151,6 +157,7 @@ export class StyleTransferRun {
     const [h, w] = content.shape;
     assertSettings(settings);
     normaliseBlend(settings.styleBlend, styles.length);
+    if (mask) assertMask(mask, styles.length);
     assertWeightsFor(weights, deepestLayer(neededLayers(settings)));
     this.s = copySettings(settings);
     this.shape = [h, w, 3];
@@ -175,7 +182,33 @@ export class StyleTransferRun {
       ),
     );
     this.opt = createOptimizer(this.s.optimizer, this.s.learningRate, BOX);
-    this.objective = styleObjective(weights, this.targets, () => this.s, this.shape);
+    this.objective = styleObjective(
+      weights,
+      this.targets,
+      () => this.s,
+      this.shape,
+      () => this.guide,
+    );
+    if (mask) this.setMask(mask);
+  }
+
+  /**
+   * A new spatial mask (or none), from the next step on; the targets are kept (a mask changes only
+   * which positions each region's Gram sums over). Throws (changing nothing) on a bad mask.
+   */
+  setMask(mask: SpatialMask | null): void {
+    this.assertAlive();
+    const next = mask
+      ? new GuidedStyle(mask, this.targets.styleCount, this.shape[0], this.shape[1])
+      : null;
+    this.guide?.dispose();
+    this.guide = next;
+    this.opt.objectiveChanged();
+  }
+
+  /** The mask in use (a copy), or null. */
+  get mask(): SpatialMask | null {
+    return this.guide ? copyMask(this.guide.mask) : null;
   }
 
   /** How many style images the run holds (the length styleBlend must have). */
@@ -271,7 +304,9 @@ export class StyleTransferRun {
   async evaluate(): Promise<LossBreakdown> {
     this.assertAlive();
     this.syncTargets();
-    const report = tf.tidy(() => lossTerms(this.weights, this.targets, this.s, this.x).report);
+    const report = tf.tidy(
+      () => lossTerms(this.weights, this.targets, this.s, this.x, this.guide).report,
+    );
     const values = await readHolding(report);
     report.dispose();
     return this.breakdown(values);
@@ -358,6 +393,7 @@ export class StyleTransferRun {
     this.targets.dispose();
     this.colour.dispose();
     this.x.dispose();
+    this.guide?.dispose();
   }
 
   private syncTargets(force = false): void {

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Vgg16Weights } from '../model/weights';
+import { assertMask, copyMask, type SpatialMask } from './masks/spec';
 import { StyleTransferRun, type LossBreakdown, type RunCheckpoint, type StepResult } from './run';
 import type { StyleSettings } from './settings';
 import type { TargetStats } from './targets';
@@ -96,6 +97,8 @@ export class StagedRun {
      * result), in `stage`, or else in the stage that iteration falls in.
      */
     from?: { stage?: number; iteration: number; image?: tf.Tensor3D },
+    /** Where each style goes, at every stage (resampled to each stage's size); null: everywhere. */
+    private mask: SpatialMask | null = null,
   ) {
     const styles = Array.isArray(style)
       ? (style as readonly tf.Tensor3D[])
@@ -103,6 +106,10 @@ export class StagedRun {
     const [h, w] = content.shape;
     this.stages = planStages(h, w, budget, settings.multiscale);
     this.s = { ...settings };
+    if (mask) {
+      assertMask(mask, styles.length);
+      this.mask = copyMask(mask);
+    }
     this.content = tf.cast(content, 'float32') as tf.Tensor3D;
     this.styles = styles.map((st) => tf.cast(st, 'float32') as tf.Tensor3D);
     if (from) {
@@ -176,6 +183,13 @@ export class StagedRun {
     this.assertAlive();
     this.run.updateSettings(patch);
     this.s = { ...this.run.settings, multiscale: this.s.multiscale };
+  }
+
+  /** A new mask (or none) for this stage from its next step, and for every later stage. */
+  setMask(mask: SpatialMask | null): void {
+    this.assertAlive();
+    this.run.setMask(mask);
+    this.mask = mask ? copyMask(mask) : null;
   }
 
   evaluate(): Promise<LossBreakdown> {
@@ -263,7 +277,7 @@ export class StagedRun {
     const st = this.stages[index];
     const content = downscaleSmoothly(this.content, st.height, st.width);
     try {
-      const run = new StyleTransferRun(this.weights, content, this.styles, this.s);
+      const run = new StyleTransferRun(this.weights, content, this.styles, this.s, this.mask);
       if (image) {
         const up = tf.tidy(() =>
           image.shape[0] === st.height && image.shape[1] === st.width

@@ -11,15 +11,15 @@ import { activateBackend } from './backend';
 import { shared } from './context';
 import { messageOf } from './errors';
 import { pixelsOf, pixelsToTensor } from './pixels';
-import type { PixelImage } from './protocol';
-import type { GoodImage, RunHandle } from './runTypes';
+
+import type { GoodImage, RunHandle, RunInputs } from './runTypes';
 import { contextLost, replaceWebglBackend, whenContextLost } from './webglRecovery';
 import { dropWeightTensors, rebuildWeightTensors } from './weightsJobs';
 
 /** What a rebuilt run needs after a fault: the inputs, settings and last good state, CPU-side. */
 export interface RunCheckpoint {
   settings: StyleSettings;
-  inputs: { content: PixelImage; styles: PixelImage[] };
+  inputs: RunInputs;
   good: GoodImage;
   maxIterations: number;
   /** Stage, image, iteration and optimiser state in the engine's terms (null: none at good). */
@@ -73,11 +73,15 @@ export function rebuildRun(h: RunHandle, cp: RunCheckpoint): void {
   const image = tf.tensor3d(cp.good.rgb, [cp.good.height, cp.good.width, 3]);
   try {
     // Back in the stage the last good image came from, counting on from its iteration.
-    h.run = new StagedRun(weights, content, styles, cp.settings, cp.maxIterations, {
-      stage: cp.good.stage.index,
-      iteration: cp.good.iteration,
-      image,
-    });
+    h.run = new StagedRun(
+      weights,
+      content,
+      styles,
+      cp.settings,
+      cp.maxIterations,
+      { stage: cp.good.stage.index, iteration: cp.good.iteration, image },
+      cp.inputs.mask,
+    );
     // Image, iteration and optimiser state (Adam's moments, L-BFGS' pairs) as they were.
     if (cp.state) h.run.restore(cp.state);
   } finally {

@@ -27,6 +27,11 @@ export type {
   StyleSettings,
 } from '../engine/settings';
 
+// The spatial mask (issue 22) is plain data as well.
+export { assertMask, MAX_REGIONS } from '../engine/masks/spec';
+export type { RegionJob, SpatialMask } from '../engine/masks/spec';
+import type { SpatialMask } from '../engine/masks/spec';
+
 export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -129,6 +134,8 @@ export type ToWorker =
       resumeFrom?: StagedCheckpoint;
       /** The backend the page's cost model picked for this run (switched to before it, if need be). */
       backend?: BackendName;
+      /** Where each style goes (regions and their jobs); absent or null: everywhere, blended. */
+      mask?: SpatialMask | null;
     }
   /** The largest output of this shape (width:height) that fits here with these settings' layers. */
   | { type: 'fitLimit'; requestId: number; width: number; height: number; settings: StyleSettings }
@@ -141,6 +148,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'updateSettings'; patch: LiveSettingsPatch }
+  /** A new spatial mask (or none) for the run going on, from its next iteration. */
+  | { type: 'setMask'; mask: SpatialMask | null }
   | { type: 'setMaxIterations'; maxIterations: number }
   /** The current image at the output size, or with stageEnd the last stage end's at its size. */
   | { type: 'download'; requestId: number; stageEnd?: boolean }
@@ -229,6 +238,8 @@ export type FromWorker =
       avgStepMs: number;
     }
   | { type: 'settingsApplied'; iteration: number; settings: StyleSettings }
+  /** A setMask took effect at this iteration (regions: how many; 0 for no mask). */
+  | { type: 'maskApplied'; iteration: number; regions: number }
   /**
    * A step begins: its iteration and how long it should take (the recent average; null for the
    * first). The page declares the worker dead after a generous multiple of that with no message.

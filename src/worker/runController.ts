@@ -15,10 +15,10 @@ import { messageOf } from './errors';
 import { saveEngineState } from './faultRecovery';
 import { refuseIfTooLarge } from './memoryCheck';
 import { pixelsOf, pixelsToTensor } from './pixels';
-import type { LiveSettingsPatch, PixelImage, RunState, ToWorker } from './protocol';
+import type { LiveSettingsPatch, RunState, SpatialMask, ToWorker } from './protocol';
 import { stepOnce } from './runStep';
 import { announcedState, nextPhase, settledState, type RunEvent, type RunPhase } from './runStates';
-import type { GoodImage, InjectedFaults, RunHandle, RunPorts } from './runTypes';
+import type { GoodImage, InjectedFaults, RunHandle, RunInputs, RunPorts } from './runTypes';
 
 /**
  * Resolves once the worker had a rendering opportunity (or after 100 ms if frames are throttled).
@@ -40,7 +40,7 @@ function nextFrame(): Promise<void> {
 export class RunController implements RunHandle {
   run: StagedRun | null = null;
   settings: StyleSettings | null = null;
-  inputs: { content: PixelImage; styles: PixelImage[] } | null = null;
+  inputs: RunInputs | null = null;
   lastGood: GoodImage | null = null;
   stageEndImage: GoodImage | null = null;
   engineState: StagedCheckpoint | null = null;
@@ -52,6 +52,8 @@ export class RunController implements RunHandle {
 
   private state: RunPhase = 'idle';
   private pendingPatch: LiveSettingsPatch | null = null;
+  /** A mask change waiting for the next iteration (wrapped: null is a change too). */
+  private pendingMask: { mask: SpatialMask | null } | null = null;
   /** Bumped whenever a loop must end (new run, stop, pause), so an older loop stops at its next tick. */
   private runToken = 0;
   /** The step in flight, if any: settle() waits for it. */
@@ -108,6 +110,7 @@ export class RunController implements RunHandle {
     this.run = null;
     this.settings = null;
     this.pendingPatch = null;
+    this.pendingMask = null;
     this.inputs = null;
     this.lastGood = null;
     this.engineState = null;
@@ -148,7 +151,27 @@ export class RunController implements RunHandle {
     return stepOnce(this, r, token);
   }
 
+  private applyPendingMask(iteration: number): void {
+    if (!this.pendingMask || !this.run || !this.inputs) return;
+    const { mask } = this.pendingMask;
+    this.pendingMask = null;
+    try {
+      this.run.setMask(mask);
+    } catch (e) {
+      this.ports.post({
+        type: 'error',
+        where: 'step',
+        message: `Mask not applied: ${messageOf(e)}`,
+      });
+      return;
+    }
+    this.inputs = { ...this.inputs, mask };
+    this.prevTotal = null; // another loss function now: a jump is no divergence
+    this.ports.post({ type: 'maskApplied', iteration, regions: mask?.regions.length ?? 0 });
+  }
+
   private applyPendingPatch(iteration: number): void {
+    this.applyPendingMask(iteration);
     if (!this.pendingPatch || !this.run || !this.settings) return;
     const patch = this.pendingPatch;
     this.pendingPatch = null;
@@ -238,7 +261,7 @@ export class RunController implements RunHandle {
       const run = this.buildRun(msg);
       this.run = run;
       this.settings = { ...msg.settings };
-      this.inputs = { content: msg.content, styles: msg.styles };
+      this.inputs = { content: msg.content, styles: msg.styles, mask: msg.mask ?? null };
       const first = run.currentImage();
       const [h, w] = first.shape;
       const rgb = (await first.data()) as Float32Array;
@@ -258,6 +281,8 @@ export class RunController implements RunHandle {
     // Stop may land while the first image is read back: the run then stays stopped.
     if (this.state !== 'starting' || !this.settings) return;
     this.ports.post({ type: 'settingsApplied', iteration: 0, settings: this.settings });
+    const regions = msg.mask?.regions.length;
+    if (regions) this.ports.post({ type: 'maskApplied', iteration: 0, regions });
     this.startLoop(undefined, 'prepared');
   }
 
@@ -277,7 +302,15 @@ export class RunController implements RunHandle {
         ? { iteration: msg.startIteration, image: init }
         : undefined;
     try {
-      const run = new StagedRun(weights, content, styles, msg.settings, msg.maxIterations, from);
+      const run = new StagedRun(
+        weights,
+        content,
+        styles,
+        msg.settings,
+        msg.maxIterations,
+        from,
+        msg.mask ?? null,
+      );
       try {
         // Same image and (Adam) optimiser state as the old worker had at that iteration.
         if (resume) run.restore(resume);
@@ -320,6 +353,11 @@ export class RunController implements RunHandle {
   queueSettings(patch: LiveSettingsPatch): void {
     // While paused the patch waits for the next step; nothing is echoed until it is really applied.
     this.pendingPatch = { ...this.pendingPatch, ...patch };
+  }
+
+  /** A new mask (or none) from the next iteration; echoed as maskApplied once applied. */
+  queueMask(mask: SpatialMask | null): void {
+    this.pendingMask = { mask };
   }
 
   setMaxIterations(n: number): void {

@@ -6,7 +6,7 @@
 import type { StyleSettings } from '../engine/settings';
 import type { StagedCheckpoint, StagedRun, StageInfo } from '../engine/stages';
 import type { Vgg16Weights } from '../model/weights';
-import type { FromWorker, PixelImage, RunState } from './protocol';
+import type { FromWorker, PixelImage, RunState, SpatialMask } from './protocol';
 import type { RunEvent, RunPhase } from './runStates';
 
 /** The last image whose losses were finite, as CPU pixels: drawn, downloaded, restored after a fault. */
@@ -18,6 +18,13 @@ export interface GoodImage {
   iteration: number;
   /** The coarse-to-fine stage it belongs to (a rebuilt run resumes there). */
   stage: StageInfo;
+}
+
+/** What a run is built from, CPU-side (the mask: the latest one applied, or none). */
+export interface RunInputs {
+  content: PixelImage;
+  styles: PixelImage[];
+  mask: SpatialMask | null;
 }
 
 /** What a run needs from the worker around it (the tests give their own). */
@@ -46,7 +53,7 @@ export interface RunHandle {
   run: StagedRun | null;
   settings: StyleSettings | null;
   /** The run's inputs, CPU-side: a lost WebGL context takes every tensor with it. */
-  inputs: { content: PixelImage; styles: PixelImage[] } | null;
+  inputs: RunInputs | null;
   lastGood: GoodImage | null;
   /**
    * The last image of the latest stage that ended (coarse-to-fine), at its stage's size. Kept across

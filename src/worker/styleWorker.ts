@@ -103,6 +103,9 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'updateSettings':
       run.queueSettings(msg.patch);
       break;
+    case 'setMask':
+      run.queueMask(msg.mask);
+      break;
     case 'setMaxIterations':
       run.setMaxIterations(msg.maxIterations);
       break;

@@ -7,6 +7,8 @@ import { embedRunRecord } from '../history/pngSettings';
 import { currentRunRecord } from '../history/restore';
 import { saveBytes } from '../imagePixels';
 import { useStore } from '../store';
+import { embedMask } from '../mask/maskPng';
+import { keptMask } from '../mask/maskStore';
 import type { DownloadReply } from './requests';
 
 export function savePng(reply: DownloadReply): void {
@@ -19,7 +21,7 @@ export function savePng(reply: DownloadReply): void {
   );
   // The record holds the file's own output size, not the size field's (it may have changed since).
   const record = currentRunRecord(reply.iteration, Math.max(reply.width, reply.height));
-  const png = embedRunRecord(new Uint8Array(reply.png), record);
+  const png = embedMask(embedRunRecord(new Uint8Array(reply.png), record), keptMask());
   saveBytes(png.buffer as ArrayBuffer, name, 'image/png');
   // The run's progress up to here is now in a file: leaving the page no longer loses it.
   const run = useStore.getState().run;

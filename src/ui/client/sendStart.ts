@@ -2,6 +2,8 @@
 import { blendFor, useStore } from '../store';
 import type { BackendName, PixelImage, StagedCheckpoint } from '../../worker/protocol';
 import type { StyleBridge } from './bridge';
+import { runMask } from '../mask/maskLive';
+import { noteMaskApplied } from '../mask/maskStore';
 
 /** The pixels a run started from (the worker takes the buffers it is sent). */
 export interface RunInputs {
@@ -39,8 +41,17 @@ export function sendStart(
     multiscale: multiscale ?? s.settings.multiscale,
   };
   const images = [content, ...styles, ...(from.initImage ? [from.initImage] : [])];
+  noteMaskApplied(null);
   bridge.send(
-    { type: 'start', content, styles, settings, maxIterations: s.maxIterations, ...start },
+    {
+      type: 'start',
+      content,
+      styles,
+      settings,
+      maxIterations: s.maxIterations,
+      mask: runMask(styles.length),
+      ...start,
+    },
     images.map((p) => p.data),
   );
 }

@@ -3,6 +3,8 @@
  * written into the store, and the store's changes that a run in progress follows (backend, budget,
  * live settings) are sent to the worker.
  */
+import { watchMask } from '../mask/maskLive';
+import { noteMaskApplied } from '../mask/maskStore';
 import { liveDiff } from '../liveSettings';
 import { isRunActive, useStore } from '../store';
 import type { FromWorker } from '../../worker/protocol';
@@ -43,6 +45,9 @@ function write(msg: FromWorker): void {
     case 'settingsApplied':
       st.patchRun({ applied: msg.settings });
       break;
+    case 'maskApplied':
+      noteMaskApplied({ iteration: msg.iteration, regions: msg.regions });
+      break;
     case 'error':
       st.setError(`${msg.where}: ${msg.message}`);
       break;
@@ -56,7 +61,11 @@ export function writeReports(bridge: StyleBridge): void {
 
 /** Sends the worker the store's changes a run follows; returns the unsubscribe. */
 export function followStore(bridge: StyleBridge): () => void {
-  return useStore.subscribe((s, prev) => {
+  // Mask edits go to a running run too (src/ui/mask/maskLive.ts).
+  const unwatchMask = watchMask((mask) => {
+    if (bridge.running) bridge.send({ type: 'setMask', mask });
+  });
+  const unwatch = useStore.subscribe((s, prev) => {
     if (!bridge.running) return;
     if (s.backend !== prev.backend) bridge.send({ type: 'setBackend', backend: s.backend });
     if (s.maxIterations !== prev.maxIterations && isRunActive(s.run.state)) {
@@ -67,4 +76,8 @@ export function followStore(bridge: StyleBridge): () => void {
       if (patch) bridge.send({ type: 'updateSettings', patch });
     }
   });
+  return () => {
+    unwatch();
+    unwatchMask();
+  };
 }

@@ -14,6 +14,7 @@ import { SettingsPanel } from './SettingsPanel';
 import { StyleBlend } from './StyleBlend';
 import { WeightsPanel } from './WeightsPanel';
 import './result.css';
+import { MaskPanel } from '../mask/MaskPanel';
 
 /**
  * The style transfer view, result first: the result with its controls and counters (held in view
@@ -62,6 +63,7 @@ export function StyleView({ hidden }: { hidden: boolean }) {
           </p>
           <StyleBlend />
         </div>
+        <MaskPanel />
         <SettingsPanel />
         <WeightsPanel />
         <HistoryStrip />

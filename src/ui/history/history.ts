@@ -10,6 +10,8 @@ import { workerClient } from '../workerClient';
 import { saveBytes } from '../imagePixels';
 import { downloadName } from '../geometry';
 import { embedRunRecord } from './pngSettings';
+import { embedMask } from '../mask/maskPng';
+import { keptMask } from '../mask/maskStore';
 import { currentRunRecord } from './restore';
 import { encodeTimelapse, FRAME_MS } from './timelapse';
 import { fileStem } from '../geometry';
@@ -150,7 +152,7 @@ async function take(run: NonNullable<typeof current>, reason: SnapshotReason): P
   if (reply.iteration === 0 || run.taken.has(key)) return;
   run.taken.add(key);
   const record = currentRunRecord(reply.iteration);
-  const png = embedRunRecord(new Uint8Array(reply.png), record);
+  const png = embedMask(embedRunRecord(new Uint8Array(reply.png), record), keptMask());
   const s = useStore.getState();
   try {
     const { snapshot: added, evicted } = await db.add({

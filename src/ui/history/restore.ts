@@ -5,10 +5,14 @@
 import { create } from 'zustand';
 import { useStore } from '../store';
 import { APP_VERSION, readRunRecord, type PngRunRecord } from './pngSettings';
+import { readMask } from '../mask/maskPng';
+import { loadKeptMask, type KeptMask } from '../mask/maskStore';
 
 export interface RestoreOffer {
   fileName: string;
   record: PngRunRecord;
+  /** The spatial mask the file carries, if any (restored with the settings). */
+  mask?: KeptMask;
 }
 
 export const useRestoreOffer = create<{ offer: RestoreOffer | null }>(() => ({ offer: null }));
@@ -45,9 +49,11 @@ function mayBePng(file: File): boolean {
 export async function offerSettingsFrom(files: readonly File[]): Promise<boolean> {
   for (const file of files.filter(mayBePng)) {
     try {
-      const record = readRunRecord(new Uint8Array(await file.arrayBuffer()));
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const record = readRunRecord(bytes);
       if (record) {
-        useRestoreOffer.setState({ offer: { fileName: file.name, record } });
+        const mask = readMask(bytes) ?? undefined;
+        useRestoreOffer.setState({ offer: { fileName: file.name, record, mask } });
         return true;
       }
     } catch (e) {
@@ -71,6 +77,7 @@ export function restoreOffered(): void {
   st.setSettings(record.settings);
   st.setOutputLongSide(record.outputLongSide);
   st.setMaxIterations(record.maxIterations);
+  if (offer.mask) loadKeptMask(offer.mask);
   useRestoreOffer.setState({ offer: null });
   st.setNotice(`Restored the settings of "${fileName}" (iteration ${record.iteration}).`);
 }

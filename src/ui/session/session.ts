@@ -31,6 +31,7 @@ const WHAT: Record<InputKey, string> = {
   content: 'the content image',
   style: 'the style image',
   extraStyles: 'the extra style images',
+  mask: 'the mask',
 };
 
 let db: SessionDb | null = null;

@@ -4,6 +4,7 @@
  * as they were). The latest result is the history's newest snapshot (../history), not kept twice.
  */
 import { idbCommitted, idbRequest, openIdb } from '../idb';
+import type { KeptMask } from '../mask/maskStore';
 
 export const SESSION_DB_NAME = 'style-transfer-session';
 const STORE = 'inputs';
@@ -20,6 +21,8 @@ export interface StoredInputs {
   style: StoredImage;
   /** Styles 2 to MAX_STYLES, in order. */
   extraStyles: StoredImage[];
+  /** The spatial mask (../mask/maskSession keeps it). */
+  mask: KeptMask;
 }
 export type InputKey = keyof StoredInputs;
 
