@@ -22,7 +22,8 @@ test('Auto runs on the backend its own figures give the shortest run at this siz
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('calibrating')).toHaveCount(0);
   await dropContentAndStyle(page);
-  await prepareDemoRun(page, { longSide: 96, iterations: 3 });
+  // A budget the run cannot finish before Stop is clicked (3 iterations once ended first on CI).
+  await prepareDemoRun(page, { longSide: 96, iterations: 500 });
   // Before Start, the estimate names the backend the run will go to; the page's own table says
   // what each backend measured.
   const planned = (await page.getByTestId('estimate').getAttribute('data-backend'))!;
@@ -62,7 +63,9 @@ test('Stop while "Pausing…" wins on webgl: the run ends stopped, not paused', 
   await page.goto('/');
   await page.getByLabel('Backend').selectOption('webgl');
   await dropContentAndStyle(page);
-  await prepareDemoRun(page, { longSide: 128, iterations: 50 });
+  // 64 px keeps a SwiftShader step at a few seconds (128 px took 16 s), still long enough that
+  // Pause and Stop both land while it is in flight.
+  await prepareDemoRun(page, { longSide: 64, iterations: 50 });
   await page.getByLabel('Coarse to fine (stages doubling up to the output size)').uncheck();
   await startRun(page);
   await waitForIteration(page, 1, 240_000);

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { PNG } from 'pngjs';
-import { StagedRun } from '../src/engine/stages';
+import type { SpatialMask } from '../src/engine/masks/spec';
+import { StagedRun, type StagedStepResult } from '../src/engine/stages';
 import { DEFAULT_SETTINGS } from '../src/engine/settings';
 import { decodeModel, parseModelJson, shardPaths } from '../src/model/format';
 import { disposeWeights, toTensors, type RawVgg16Weights } from '../src/model/weights';
@@ -163,11 +164,67 @@ export const PAIRS: Record<'samples' | 'unseen', PairAt> = {
   unseen: unseenPair,
 };
 
+/** One run on a pair, as RGB, for the quality measures (demo weights here, masks in mask-quality). */
+export interface PairRun {
+  content: RgbImage;
+  style: RgbImage;
+  /** The image before the first step. */
+  start: RgbImage;
+  result: RgbImage;
+  seconds: number;
+}
+
 /**
  * Runs Gatys with the engine's defaults (DEFAULT_SETTINGS: coarse-to-fine stages, Adam, ...) for
  * `iterations` on a pair (the bundled samples unless told) cover-cropped to size x size, on the
- * wasm backend, and measures the three figures. `onStep` sees each iteration (for progress logs).
+ * wasm backend, optionally under a spatial mask. `onStep` sees each step; everything made here is
+ * disposed here.
  */
+export async function runOnPair(
+  raw: RawVgg16Weights,
+  size: number,
+  iterations: number,
+  options: {
+    pair?: PairAt;
+    mask?: SpatialMask;
+    onStep?: (iteration: number, step: StagedStepResult) => void;
+  } = {},
+): Promise<PairRun> {
+  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not start');
+  const t0 = Date.now();
+  const weights = toTensors(raw);
+  const { content, style } = (options.pair ?? PAIRS.samples)(size);
+  const run = new StagedRun(
+    weights,
+    content,
+    style,
+    DEFAULT_SETTINGS,
+    iterations,
+    undefined,
+    options.mask,
+  );
+  try {
+    const start = run.currentImage();
+    const startRgb = toRgb(start);
+    start.dispose();
+    for (let i = 0; i < iterations; i++) {
+      const step = await run.step();
+      step.image.dispose();
+      options.onStep?.(i + 1, step);
+    }
+    const end = run.currentImage();
+    const result = toRgb(end);
+    end.dispose();
+    const [c, s] = [toRgb(content), toRgb(style)];
+    return { content: c, style: s, start: startRgb, result, seconds: (Date.now() - t0) / 1000 };
+  } finally {
+    run.dispose();
+    tf.dispose([content, style]);
+    disposeWeights(weights);
+  }
+}
+
+/** runOnPair, measured by the three figures. `onStep` sees each iteration (for progress logs). */
 export async function measureDemoQuality(
   raw: RawVgg16Weights,
   size: number,
@@ -175,59 +232,42 @@ export async function measureDemoQuality(
   onStep?: (iteration: number) => void,
   pair: PairAt = PAIRS.samples,
 ): Promise<{ figures: DemoQuality; result: RgbImage }> {
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not start');
-  const t0 = Date.now();
-  const weights = toTensors(raw);
-  const { content, style } = pair(size);
-  const run = new StagedRun(weights, content, style, DEFAULT_SETTINGS, iterations);
-  try {
-    const [c, s] = [toRgb(content), toRgb(style)];
-    const start = run.currentImage();
-    const colourStart = colourDistance(toRgb(start), s);
-    start.dispose();
-    let maxLossJump = 0;
-    let previous = { total: NaN, stage: -1 };
-    for (let i = 0; i < iterations; i++) {
-      const step = await run.step();
-      step.image.dispose();
+  let maxLossJump = 0;
+  let previous = { total: NaN, stage: -1 };
+  const run = await runOnPair(raw, size, iterations, {
+    pair,
+    onStep: (i, step) => {
       // Within a stage: a new stage starts from the upsampled image at a new size, whose loss is
       // another function (it jumps there with any weights).
       if (step.stage.index === previous.stage) {
         maxLossJump = Math.max(maxLossJump, step.losses.total / previous.total);
       }
       previous = { total: step.losses.total, stage: step.stage.index };
-      onStep?.(i + 1);
-    }
-    const end = run.currentImage();
-    const result = toRgb(end);
-    end.dispose();
-    const colourEnd = colourDistance(result, s);
-    const [laplacianResult, laplacianContent, laplacianStyle] = [result, c, s].map(
-      meanAbsLaplacian,
-    );
-    const figures: DemoQuality = {
-      size,
-      iterations,
-      colourStart,
-      colourEnd,
-      colourRatio: colourEnd / colourStart,
-      laplacianResult,
-      laplacianContent,
-      laplacianStyle,
-      laplacianRatio: laplacianResult / Math.max(laplacianContent, laplacianStyle),
-      contentCorrelation: correlation(
-        blurredLuminance(result, BLUR_SIGMA_PX),
-        blurredLuminance(c, BLUR_SIGMA_PX),
-      ),
-      maxLossJump,
-      seconds: (Date.now() - t0) / 1000,
-    };
-    return { figures, result };
-  } finally {
-    run.dispose();
-    tf.dispose([content, style]);
-    disposeWeights(weights);
-  }
+      onStep?.(i);
+    },
+  });
+  const { content: c, style: s, result } = run;
+  const colourStart = colourDistance(run.start, s);
+  const colourEnd = colourDistance(result, s);
+  const [laplacianResult, laplacianContent, laplacianStyle] = [result, c, s].map(meanAbsLaplacian);
+  const figures: DemoQuality = {
+    size,
+    iterations,
+    colourStart,
+    colourEnd,
+    colourRatio: colourEnd / colourStart,
+    laplacianResult,
+    laplacianContent,
+    laplacianStyle,
+    laplacianRatio: laplacianResult / Math.max(laplacianContent, laplacianStyle),
+    contentCorrelation: correlation(
+      blurredLuminance(result, BLUR_SIGMA_PX),
+      blurredLuminance(c, BLUR_SIGMA_PX),
+    ),
+    maxLossJump,
+    seconds: run.seconds,
+  };
+  return { figures, result };
 }
 
 export function writeRgbPng(path: string, img: RgbImage): void {
@@ -239,7 +279,7 @@ export function writeRgbPng(path: string, img: RgbImage): void {
   writeFileSync(path, PNG.sync.write(png));
 }
 
-function argValue(args: string[], name: string): string | undefined {
+export function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }

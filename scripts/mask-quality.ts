@@ -9,19 +9,16 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import type { SpatialMask } from '../src/engine/masks/spec';
-import { DEFAULT_SETTINGS } from '../src/engine/settings';
-import { StagedRun } from '../src/engine/stages';
-import { disposeWeights, toTensors } from '../src/model/weights';
-import { loadDemoWeights, problemImages } from './bench/inputs';
+import { loadDemoWeights } from './bench/inputs';
 import {
+  argValue,
   BLUR_SIGMA_PX,
   blurredLuminance,
   colourDistance,
   correlation,
   type RgbImage,
+  runOnPair,
   writeRgbPng,
 } from './demo-quality';
 
@@ -48,11 +45,6 @@ function columns(img: RgbImage, x0: number, x1: number): RgbImage {
   return { data, h: img.h, w };
 }
 
-function toRgb(t: tf.Tensor3D): RgbImage {
-  const [h, w] = t.shape;
-  return { data: Float32Array.from(t.dataSync()), h, w };
-}
-
 export interface MaskQuality {
   size: number;
   iterations: number;
@@ -70,48 +62,28 @@ export async function measureMaskQuality(
   iterations: number,
   onStep?: (i: number) => void,
 ): Promise<{ figures: MaskQuality; result: RgbImage }> {
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not start');
-  const t0 = Date.now();
-  const weights = toTensors(loadDemoWeights());
-  const { content, style } = problemImages(size);
-  const mask = leftStyledRightKept(64, 64);
-  const run = new StagedRun(weights, content, style, DEFAULT_SETTINGS, iterations, undefined, mask);
-  try {
-    for (let i = 0; i < iterations; i++) {
-      (await run.step()).image.dispose();
-      onStep?.(i + 1);
-    }
-    const end = run.currentImage();
-    const result = toRgb(end);
-    end.dispose();
-    const [c, s] = [toRgb(content), toRgb(style)];
-    const half = Math.floor(result.w / 2);
-    const colourStyledHalf = colourDistance(columns(result, 0, half), s);
-    const colourKeptHalf = colourDistance(columns(result, half, result.w), s);
-    const keptCorrelation = correlation(
-      blurredLuminance(columns(result, half, result.w), BLUR_SIGMA_PX),
-      blurredLuminance(columns(c, half, c.w), BLUR_SIGMA_PX),
-    );
-    const figures = {
-      size,
-      iterations,
-      colourStyledHalf,
-      colourKeptHalf,
-      colourRatio: colourStyledHalf / colourKeptHalf,
-      keptCorrelation,
-      seconds: (Date.now() - t0) / 1000,
-    };
-    return { figures, result };
-  } finally {
-    run.dispose();
-    tf.dispose([content, style]);
-    disposeWeights(weights);
-  }
-}
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+  const run = await runOnPair(loadDemoWeights(), size, iterations, {
+    mask: leftStyledRightKept(64, 64),
+    onStep,
+  });
+  const { content: c, style: s, result } = run;
+  const half = Math.floor(result.w / 2);
+  const colourStyledHalf = colourDistance(columns(result, 0, half), s);
+  const colourKeptHalf = colourDistance(columns(result, half, result.w), s);
+  const keptCorrelation = correlation(
+    blurredLuminance(columns(result, half, result.w), BLUR_SIGMA_PX),
+    blurredLuminance(columns(c, half, c.w), BLUR_SIGMA_PX),
+  );
+  const figures = {
+    size,
+    iterations,
+    colourStyledHalf,
+    colourKeptHalf,
+    colourRatio: colourStyledHalf / colourKeptHalf,
+    keptCorrelation,
+    seconds: run.seconds,
+  };
+  return { figures, result };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
