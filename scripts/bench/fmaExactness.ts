@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { randomWeights, seededArray } from '../../src/engine/testing';
-import { extractFeatures, setExternalConv, setInputGradientMode } from '../../src/engine/vgg16';
+import { gradientProbe, randomWeightsWithBiases, relL2 } from '../../src/engine/testing';
+import { setExternalConv } from '../../src/engine/vgg16';
 import type { InputGradientMode } from '../../src/engine/vgg16';
 import { disposeWeights } from '../../src/model/weights';
 import type { FmaVariant } from '../../src/engine/fma/fmaConv';
@@ -16,39 +16,11 @@ import { nodeFmaConv } from './fmaNode';
 const layers = ['block1_conv1', 'block1_conv2', 'block2_conv2', 'block3_conv1'] as const;
 
 await tf.setBackend('wasm');
-const weights = randomWeights('block3_conv1', 9);
-for (const [i, cw] of Object.values(weights).entries()) {
-  const n = cw!.bias.shape[0];
-  cw!.bias.dispose();
-  cw!.bias = tf.tensor1d(seededArray(n, 300 + i, -0.5, 0.5));
-}
+const weights = randomWeightsWithBiases('block3_conv1', 9, 300);
 
 function pass(mode: InputGradientMode, h: number, w: number): Float32Array[] {
-  setInputGradientMode(mode);
-  return tf.tidy(() => {
-    const x = tf.tensor4d(seededArray(h * w * 3, 17, -100, 100), [1, h, w, 3]);
-    const acts: Float32Array[] = [];
-    const g = tf.grad((input: tf.Tensor) => {
-      const a = extractFeatures(weights, input as tf.Tensor4D, layers);
-      for (const l of layers) acts.push(a[l].dataSync() as Float32Array);
-      return tf.addN(
-        layers.map((l, i) =>
-          tf.sum(tf.mul(a[l], tf.tensor(seededArray(a[l].size, 40 + i), a[l].shape))),
-        ),
-      );
-    })(x);
-    return [...acts, g.dataSync() as Float32Array];
-  });
-}
-
-function relL2(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return n > 0 ? Math.sqrt(d / n) : NaN;
+  const { acts, grad } = gradientProbe(weights, layers, mode, h, w, 17);
+  return [...acts, grad];
 }
 
 const results: {

@@ -6,6 +6,7 @@
  */
 import type { KernelTable } from '../../src/worker/fmaKernels';
 import { kernelMarkdown, kernelTable } from '../../src/worker/fmaKernels';
+import { stepProfileMarkdown } from '../../src/worker/stepProfile';
 import type { BenchMeasurement } from '../../src/worker/bench';
 import type { BrowserBackendResult, BrowserPass } from './browser';
 import { nodeFmaConv } from './fmaNode';
@@ -38,13 +39,18 @@ export function fmaBrowserPasses(
         inputGradient: 'fma',
         compareWith: 'forward-conv-unfused',
         fmaKernelSize: kernelSize,
+        profileStep: true,
       },
     },
     {
       backend: 'wasm',
       sizes,
       rounds,
-      extras: { inputGradient: 'forward-conv', compareWith: 'forward-conv-unfused' },
+      extras: {
+        inputGradient: 'forward-conv',
+        compareWith: 'forward-conv-unfused',
+        profileStep: true,
+      },
     },
   ];
 }
@@ -118,5 +124,18 @@ export function fmaMarkdown(f: FmaReport, torch: TorchOutcome | null): string[] 
     );
   }
   out.push('');
+  out.push(
+    "Where the step's time goes: one more step of each page under tf.profile (tfjs-wasm's kernel " +
+      'timer is the wall time of each synchronous kernel), after its timed rounds; the FMA ' +
+      "conv's calls timed inside (kernel, copies into and out of its memory), and the tfjs side " +
+      'of those copies timed on the same shapes right after (src/worker/stepProfile.ts).',
+    '',
+  );
+  for (const pass of f.worker) {
+    for (const s of pass.sizes) {
+      const p = s.measurement?.stepProfile;
+      if (p) out.push(...stepProfileMarkdown(p, s.size), '');
+    }
+  }
   return out;
 }

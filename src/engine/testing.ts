@@ -7,6 +7,7 @@ import { type ConvLayerName } from '../model/topology';
 import { mulberry32, randomVgg16Weights } from '../model/randomWeights';
 import { toTensors, type Vgg16Weights } from '../model/weights';
 import { DEFAULT_SETTINGS, type StyleSettings } from './settings';
+import { extractFeatures, setInputGradientMode, type InputGradientMode } from './vgg16';
 
 export function randomWeights(upTo: ConvLayerName, seed = 1): Vgg16Weights {
   return toTensors(randomVgg16Weights(seed, upTo));
@@ -30,6 +31,58 @@ export function patternImage(size: number, kind: 'content' | 'style', width = si
     }
   }
   return tf.tensor3d(data, [size, width, 3]);
+}
+
+/** Seeded random weights with non-zero seeded biases (in [-0.5, 0.5)), so a test sees them. */
+export function randomWeightsWithBiases(upTo: ConvLayerName, seed: number, biasSeed: number) {
+  const weights = randomWeights(upTo, seed);
+  for (const [i, cw] of Object.values(weights).entries()) {
+    const n = cw!.bias.shape[0];
+    cw!.bias.dispose();
+    cw!.bias = tf.tensor1d(seededArray(n, biasSeed + i, -0.5, 0.5));
+  }
+  return weights;
+}
+
+/**
+ * One pass of the engine in `mode` on a seeded h x w image: the activations of `layers` as seen
+ * under the tape, then the gradient w.r.t. the image of a seeded weighted sum of them. Two modes'
+ * passes should agree to float32 rounding (the input-gradient and FMA tests).
+ */
+export function gradientProbe(
+  weights: Vgg16Weights,
+  layers: readonly ConvLayerName[],
+  mode: InputGradientMode,
+  h: number,
+  w: number,
+  seed = 13,
+): { acts: Float32Array[]; grad: Float32Array } {
+  setInputGradientMode(mode);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(seededArray(h * w * 3, seed, -100, 100), [1, h, w, 3]);
+    const acts: Float32Array[] = [];
+    const g = tf.grad((input: tf.Tensor) => {
+      const a = extractFeatures(weights, input as tf.Tensor4D, layers);
+      for (const l of layers) acts.push(a[l].dataSync() as Float32Array);
+      return tf.addN(
+        layers.map((l, i) =>
+          tf.sum(tf.mul(a[l], tf.tensor(seededArray(a[l].size, seed + 17 + i), a[l].shape))),
+        ),
+      );
+    })(x);
+    return { acts, grad: g.dataSync() as Float32Array };
+  });
+}
+
+/** ||a - b|| / ||b|| (NaN when b is all zeros, so that a comparison with it fails). */
+export function relL2(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
+  return n > 0 ? Math.sqrt(d / n) : NaN;
 }
 
 /** Uniform random values in [lo, hi) from a seed (plain arrays for loop references). */

@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONV_LAYER_NAMES } from '../model/topology';
 import { disposeWeights, type Vgg16Weights } from '../model/weights';
-import { randomWeights, seededArray } from './testing';
+import {
+  gradientProbe,
+  randomWeights,
+  randomWeightsWithBiases,
+  relL2,
+  seededArray,
+} from './testing';
 import { extractFeatures, setInputGradientMode } from './vgg16';
 
 describe('VGG16 forward pass', () => {
@@ -85,12 +91,7 @@ describe.each(['cpu', 'wasm'])('fused forward under a tape (%s)', (backend) => {
   beforeAll(async () => {
     await import('@tensorflow/tfjs-backend-wasm');
     await tf.setBackend(backend);
-    weights = randomWeights('block2_conv2', 5);
-    for (const [i, cw] of Object.values(weights).entries()) {
-      const n = cw!.bias.shape[0];
-      cw!.bias.dispose();
-      cw!.bias = tf.tensor1d(seededArray(n, 200 + i, -0.5, 0.5));
-    }
+    weights = randomWeightsWithBiases('block2_conv2', 5, 200);
   });
   afterAll(async () => {
     setInputGradientMode('forward-conv');
@@ -99,35 +100,8 @@ describe.each(['cpu', 'wasm'])('fused forward under a tape (%s)', (backend) => {
   });
 
   const layers = ['block1_conv2', 'block2_conv2'] as const;
-  /** Activations seen under the tape, then the gradient of a weighted sum of them. */
-  function pass(mode: 'forward-conv' | 'forward-conv-unfused', h: number, w: number) {
-    setInputGradientMode(mode);
-    return tf.tidy(() => {
-      const x = tf.tensor4d(seededArray(h * w * 3, 13, -100, 100), [1, h, w, 3]);
-      const acts: Float32Array[] = [];
-      const g = tf.grad((input: tf.Tensor) => {
-        const a = extractFeatures(weights, input as tf.Tensor4D, layers);
-        for (const l of layers) acts.push(a[l].dataSync() as Float32Array);
-        return tf.addN(
-          layers.map((l, i) =>
-            tf.sum(tf.mul(a[l], tf.tensor(seededArray(a[l].size, 30 + i), a[l].shape))),
-          ),
-        );
-      })(x);
-      return { acts, grad: g.dataSync() as Float32Array };
-    });
-  }
-
-  const relL2 = (a: Float32Array, b: Float32Array) => {
-    let d = 0;
-    let n = 0;
-    for (let i = 0; i < a.length; i++) {
-      d += (a[i] - b[i]) ** 2;
-      n += b[i] ** 2;
-    }
-    expect(n).toBeGreaterThan(0);
-    return Math.sqrt(d / n);
-  };
+  const pass = (mode: 'forward-conv' | 'forward-conv-unfused', h: number, w: number) =>
+    gradientProbe(weights, layers, mode, h, w);
 
   it.each([
     [12, 12],

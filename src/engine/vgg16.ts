@@ -6,7 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ConvLayerName, deepestLayer, layersUpTo } from '../model/topology';
 import type { ConvWeights, Vgg16Weights } from '../model/weights';
+import type { ExternalConv, FilterSource } from './externalConv';
 import { toCaffe } from './preprocess';
+
+export type { ExternalConv, FilterSource } from './externalConv';
 
 /**
  * How a conv layer runs while gradients are recorded:
@@ -24,34 +27,15 @@ import { toCaffe } from './preprocess';
  */
 export type InputGradientMode = 'forward-conv' | 'forward-conv-unfused' | 'tfjs' | 'fma';
 
-/** A conv's filter and bias for an ExternalConv: read only the first time the key is seen. */
-export interface FilterSource {
-  key: object;
-  filter(): Float32Array;
-  bias(): Float32Array | null;
-  /** False once the filter is disposed (new weights): the conv then drops its packed copies. */
-  live(): boolean;
-}
-
-/** A 3x3 'same' conv outside tfjs over plain arrays (FmaConv.run's signature). */
-export interface ExternalConv {
-  run(
-    x: Float32Array,
-    h: number,
-    w: number,
-    c: number,
-    src: FilterSource,
-    n: number,
-    relu: boolean,
-  ): Float32Array;
-  /** Whether it runs this layer (where it was measured faster than tfjs' conv). */
-  takes(layer: ConvLayerName): boolean;
-}
 let externalConv: ExternalConv | null = null;
 
 /** The conv of mode 'fma' (null: 'fma' runs as 'forward-conv'). */
 export function setExternalConv(conv: ExternalConv | null): void {
   externalConv = conv;
+}
+
+export function getExternalConv(): ExternalConv | null {
+  return externalConv;
 }
 let inputGradientMode: InputGradientMode = 'forward-conv';
 

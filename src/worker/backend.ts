@@ -10,7 +10,7 @@ import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?u
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { setExternalConv, setInputGradientMode } from '../engine/vgg16';
-import { asExternalConv, startFma } from './fma';
+import { startFma } from './fma';
 import type { BackendChoice, BackendName, Calibration } from './protocol';
 
 setWasmPaths({
@@ -133,7 +133,7 @@ const INPUT_GRADIENT: Record<BackendName, 'forward-conv' | 'tfjs'> = {
  */
 async function useFmaConv(): Promise<void> {
   const conv = await startFma(activeThreads());
-  setExternalConv(conv ? asExternalConv(conv) : null);
+  setExternalConv(conv);
   if (conv) setInputGradientMode('fma');
 }
 

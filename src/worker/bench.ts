@@ -19,6 +19,7 @@ import {
 import { type ConvLayerName, deepestLayer, layersUpTo } from '../model/topology';
 import type { Vgg16Weights } from '../model/weights';
 import type { KernelTable } from './fmaKernels';
+import type { StepProfile } from './stepProfile';
 import { pixelsToTensor } from './pixels';
 
 /** What the page asks the worker to measure (images already at the output size, RGBA bytes). */
@@ -44,6 +45,8 @@ export interface BenchRequest {
   matMulSize?: number;
   /** Also the FMA conv's micro-kernel table at this image size (issue 24; wasm in a worker only). */
   fmaKernelSize?: number;
+  /** Also one step (no preview) under tf.profile, split by layer and part (wasm or cpu). */
+  profileStep?: boolean;
 }
 
 /** Extra figures a request can ask for (see BenchRequest). */
@@ -53,6 +56,7 @@ export interface BenchExtras {
   gram?: boolean;
   matMulSize?: number;
   fmaKernelSize?: number;
+  profileStep?: boolean;
 }
 
 export interface MemorySnapshot {
@@ -96,6 +100,8 @@ export interface BenchMeasurement {
   matMul?: MatMulMeasurement;
   /** The FMA conv against tfjs' kernels (fmaKernelSize). */
   fmaKernels?: KernelTable;
+  /** Where one step's time went (profileStep). */
+  stepProfile?: StepProfile;
 }
 
 export interface MatMulMeasurement {
@@ -220,6 +226,12 @@ export async function measureIterations(
       }
     }
     const memoryAfter = snapshot();
+    // After the rounds and their memory figures: the profiled step is not one of the timed ones.
+    const stepProfile = extras.profileStep
+      ? await (
+          await import('./stepProfile')
+        ).profileStep(() => fullStep(false), mode, content.shape[0], content.shape[1], deepest)
+      : undefined;
     const matMul = extras.matMulSize ? await measureMatMul(extras.matMulSize) : undefined;
     // Loaded only when asked: ./fmaBench fetches the kernels by URL, as only a worker can.
     const fmaKernels = extras.fmaKernelSize
@@ -246,6 +258,7 @@ export async function measureIterations(
       gram,
       matMul,
       fmaKernels,
+      stepProfile,
     };
   } finally {
     run.dispose();
@@ -397,6 +410,7 @@ export async function runBenchRequest(
         gram: req.gram,
         matMulSize: req.matMulSize,
         fmaKernelSize: req.fmaKernelSize,
+        profileStep: req.profileStep,
       },
     );
   } finally {

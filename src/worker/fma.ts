@@ -8,25 +8,18 @@
 import relaxedUrl from '../engine/fma/conv3x3-relaxed.wasm?url';
 import simdUrl from '../engine/fma/conv3x3-simd.wasm?url';
 import { canRunFma, FmaConv, type FmaVariant } from '../engine/fma/fmaConv';
-import type { ConvLayerName } from '../model/topology';
-import type { ExternalConv } from '../engine/vgg16';
+import { CONV_LAYERS, type ConvLayerName } from '../model/topology';
 
 /**
  * The layers it runs: where it beat tfjs-wasm's conv by at least 1.3x in `npm run bench` (part G,
- * bench-results/fma-2026-12-02.md: 1.35-2.9x on blocks 3-5, 1.0-1.15x on blocks 1-2, whose large
- * activations make the copies and the A packing weigh most).
+ * bench-results/fma-2026-12-02-quiet.md: 1.37-1.69x on the layers with 256 or more input
+ * channels; 0.99-1.24x on blocks 1-2 and 1.15x on block3_conv1, whose activations are larger
+ * against their K, so the copies and the A packing weigh more).
  */
-const FMA_LAYERS: ReadonlySet<ConvLayerName> = new Set<ConvLayerName>([
-  'block3_conv1',
-  'block3_conv2',
-  'block3_conv3',
-  'block4_conv1',
-  'block4_conv2',
-  'block4_conv3',
-  'block5_conv1',
-  'block5_conv2',
-  'block5_conv3',
-]);
+export const FMA_MIN_IN_CHANNELS = 256;
+export const FMA_LAYERS: ReadonlySet<ConvLayerName> = new Set(
+  CONV_LAYERS.filter((l) => l.inChannels >= FMA_MIN_IN_CHANNELS).map((l) => l.name),
+);
 
 const started = new Map<string, Promise<FmaConv | null>>();
 
@@ -45,6 +38,7 @@ export function startFma(
         if (!res.ok || !canRunFma(bytes)) return null;
         return await FmaConv.create(bytes, {
           threads,
+          layers: FMA_LAYERS,
           spawn: (init) => {
             const w = new Worker(new URL('./fmaHelperWorker.ts', import.meta.url), {
               type: 'module',
@@ -60,9 +54,4 @@ export function startFma(
     started.set(key, p);
   }
   return p;
-}
-
-/** FmaConv as the engine's external conv, on FMA_LAYERS. */
-export function asExternalConv(conv: FmaConv): ExternalConv {
-  return { run: conv.run.bind(conv), takes: (layer) => FMA_LAYERS.has(layer) };
 }

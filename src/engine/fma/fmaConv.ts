@@ -5,22 +5,14 @@
  * take the rest and are woken and awaited with Atomics, so a call is synchronous, as a tfjs
  * kernel must be. Helpers are started by the caller (Web Workers, Node worker_threads).
  */
+import type { ConvLayerName } from '../../model/topology';
+import type { ConvCallTiming, ExternalConv, FilterSource } from '../externalConv';
 import { CTL, CTL_INTS, helperShare, type ConvExports, type HelperInit } from './protocol';
 
 const PAGE = 65536;
 
 /** The two builds of wasm/conv3x3.c: fused multiply-add (relaxed SIMD) and plain SIMD. */
 export type FmaVariant = 'relaxed' | 'simd';
-
-/** A conv's filter and bias, read only the first time its key is seen (see FmaConv.run). */
-export interface FilterSource {
-  /** Identifies the filter and bias (the engine passes the filter tensor). */
-  key: object;
-  filter(): Float32Array;
-  bias(): Float32Array | null;
-  /** False once the filter is gone (the engine: its tensor disposed); then packs are redone. */
-  live?(): boolean;
-}
 
 interface PackedFilter {
   at: number;
@@ -38,6 +30,8 @@ export interface FmaConvOptions {
   /** Total threads, the caller's included (1: no helpers). */
   threads?: number;
   spawn?: SpawnHelper;
+  /** The layers it takes as the engine's external conv (absent: every layer). */
+  layers?: ReadonlySet<ConvLayerName>;
 }
 
 /** Whether this engine can run `bytes` (relaxed SIMD, shared memory); false is the fallback case. */
@@ -50,8 +44,10 @@ export function canRunFma(bytes: BufferSource): boolean {
   }
 }
 
-export class FmaConv {
+export class FmaConv implements ExternalConv {
   readonly threads: number;
+  readonly lastCall: ConvCallTiming = { copyInMs: 0, kernelMs: 0, copyOutMs: 0 };
+  private readonly layers: ReadonlySet<ConvLayerName> | null;
   private readonly memory: WebAssembly.Memory;
   private readonly k: ConvExports;
   private readonly helpers: { terminate(): void }[] = [];
@@ -66,6 +62,7 @@ export class FmaConv {
 
   private constructor(module: WebAssembly.Module, opts: FmaConvOptions) {
     this.threads = Math.max(1, opts.threads ?? 1);
+    this.layers = opts.layers ?? null;
     if (this.threads > 1 && !opts.spawn) throw new Error('FmaConv: threads > 1 need a spawn');
     this.memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
@@ -94,6 +91,10 @@ export class FmaConv {
       await new Promise((r) => setTimeout(r, 2));
     }
     return conv;
+  }
+
+  takes(layer: ConvLayerName): boolean {
+    return !this.layers || this.layers.has(layer);
   }
 
   /** Memory of at least `bytes`, grown in whole pages; views must be made after this. */
@@ -154,11 +155,13 @@ export class FmaConv {
   ): Float32Array {
     if (x.length !== h * w * c) throw new Error(`FmaConv: x has ${x.length} values, not h*w*c`);
     const pf = this.packedFilter(src, c, n);
+    const t0 = performance.now();
     const xAt = this.persistentEnd;
     const yAt = xAt + align4(x.length);
     this.ensure((yAt + h * w * n) * 4);
     const f = new Float32Array(this.memory.buffer);
     f.set(x, xAt);
+    const t1 = performance.now();
     const scratch = this.k.scratch_floats();
     const scratchAt = this.scratchAt;
     const packedAt = pf.at;
@@ -184,7 +187,12 @@ export class FmaConv {
       Atomics.wait(ctl, CTL.DONE, d);
       d = Atomics.load(ctl, CTL.DONE);
     }
-    return f.slice(yAt, yAt + h * w * n);
+    const t2 = performance.now();
+    const y = f.slice(yAt, yAt + h * w * n);
+    this.lastCall.copyInMs = t1 - t0;
+    this.lastCall.kernelMs = t2 - t1;
+    this.lastCall.copyOutMs = performance.now() - t2;
+    return y;
   }
 
   /** Stops the helpers (they wait on the control word; a negative sequence tells them to end). */
