@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type ConvLayerName, deepestLayer, layersUpTo } from '../model/topology';
 import type { ConvWeights, Vgg16Weights } from '../model/weights';
 import type { ExternalConv, FilterSource } from './externalConv';
+import { maxPool2x2HostGrad } from './hostPoolGrad';
 import { toCaffe } from './preprocess';
 
 export type { ExternalConv, FilterSource } from './externalConv';
@@ -22,7 +23,9 @@ export type { ExternalConv, FilterSource } from './externalConv';
  *   time the fused forward against it.
  * - 'tfjs': tfjs' own gradient (unfused forward, Conv2DBackpropInput).
  * - 'fma': as 'forward-conv', with both convs run by the conv set by setExternalConv (issue 24's
- *   fused multiply-add kernel, src/engine/fma/) on the layers it takes, 'forward-conv' elsewhere.
+ *   fused multiply-add kernel, src/engine/fma/) on the layers it takes, 'forward-conv' elsewhere,
+ *   and the pools' gradient over read-back arrays (./hostPoolGrad.ts); with no conv set, exactly
+ *   'forward-conv'.
  * All give the same numbers (src/engine/vgg16.test.ts); the worker picks per backend.
  */
 export type InputGradientMode = 'forward-conv' | 'forward-conv-unfused' | 'tfjs' | 'fma';
@@ -183,9 +186,11 @@ export function extractFeatures<L extends ConvLayerName>(
   return tf.tidy(() => {
     const out = {} as Record<L, tf.Tensor4D>;
     let x: tf.Tensor4D = input;
+    // With the FMA conv (wasm), the pools' gradient too leaves tfjs-wasm's slow MaxPoolGrad.
+    const hostPool = inputGradientMode === 'fma' && externalConv !== null;
     for (const spec of layersUpTo(deepest)) {
       if (spec.kind === 'pool') {
-        x = tf.maxPool(x, 2, 2, 'valid');
+        x = hostPool ? maxPool2x2HostGrad(x) : tf.maxPool(x, 2, 2, 'valid');
         continue;
       }
       // Checked by assertWeightsFor above.

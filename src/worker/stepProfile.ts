@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getExternalConv, setExternalConv, type ExternalConv } from '../engine/vgg16';
+import { maxPool2x2Grad } from '../engine/hostPoolGrad';
 import { type ConvLayerName, layersUpTo } from '../model/topology';
 
 export interface StepProfileRow {
@@ -50,6 +51,36 @@ function convShapes(h: number, w: number, deepest: ConvLayerName): ConvShape[] {
     } else out.push({ layer: l.name, h, w, c: l.inChannels, n: l.outChannels });
   }
   return out;
+}
+
+/** [h, w, c] of each pool's input on the way to `deepest`. */
+function poolInputs(h: number, w: number, deepest: ConvLayerName): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  let c = 3;
+  for (const l of layersUpTo(deepest)) {
+    if (l.kind === 'conv') c = l.outChannels;
+    else {
+      out.push([h, w, c]);
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+    }
+  }
+  return out;
+}
+
+/** ms of the pools' gradients over read-back arrays (mode 'fma': no kernel to profile). */
+function hostPoolGradMs(shapes: [number, number, number][]): number {
+  let ms = 0;
+  for (const [h, w, c] of shapes) {
+    const x = tf.randomUniform([1, h, w, c]);
+    const dy = tf.randomUniform([1, h >> 1, w >> 1, c]);
+    const t0 = performance.now();
+    const dx = maxPool2x2Grad(x.dataSync() as Float32Array, dy.dataSync() as Float32Array, h, w, c);
+    const t = tf.tensor4d(dx, [1, h, w, c]);
+    ms += performance.now() - t0;
+    tf.dispose([x, dy, t]);
+  }
+  return ms;
 }
 
 /** ms of `f` on these shapes, once each (the copies an external conv call costs in tfjs). */
@@ -181,6 +212,12 @@ export async function profileStep(
     other.get('FMA conv: tfjs side (dataSync of x, tensor of y)')!.calls = extCalls.length;
     add('FMA conv: call overhead', extOtherMs);
     other.get('FMA conv: call overhead')!.calls = extCalls.length;
+  }
+  if (ext && mode === 'fma') {
+    const pools = poolInputs(h, w, deepest);
+    const part = 'pool gradients over read-back arrays (timed on the same shapes after)';
+    add(part, hostPoolGradMs(pools));
+    other.get(part)!.calls = pools.length;
   }
   const layerRows = [...layers.values()];
   const accounted =
