@@ -12,9 +12,9 @@ import { CONV_LAYERS, type ConvLayerName } from '../model/topology';
 
 /**
  * The layers it runs: where it beat tfjs-wasm's conv by at least 1.3x in `npm run bench` (part G,
- * bench-results/fma-2026-12-02-quiet.md: 1.37-1.69x on the layers with 256 or more input
- * channels; 0.99-1.24x on blocks 1-2 and 1.15x on block3_conv1, whose activations are larger
- * against their K, so the copies and the A packing weigh more).
+ * bench-results/fma-2026-12-02-quiet.md): 1.37-1.69x on the layers with 256 or more input
+ * channels; 0.99-1.24x on blocks 1-2 and 1.15x on block3_conv1 (not the copies: part G's step
+ * profile puts all of them under 2% of the step).
  */
 export const FMA_MIN_IN_CHANNELS = 256;
 export const FMA_LAYERS: ReadonlySet<ConvLayerName> = new Set(
