@@ -1,7 +1,7 @@
 /**
- * Issue 20, as a first visitor meets it: measuring never holds a run up (the first iteration
- * arrives while a GPU backend is still being measured: the debug hook slows that measurement, so
- * this holds on any machine), the size field says what fits before Start, a too-large size is
+ * Issue 20, as a first visitor meets it: measuring never holds a run up nor competes with it (the
+ * first iteration arrives while a GPU backend is still being measured, its measurement waiting for
+ * the run: the debug hook slows that measurement, so this holds on any machine), the size field says what fits before Start, a too-large size is
  * refused next to the field without losing the finished result, and nothing the person set changes
  * by itself; the PNG records the run's real output size.
  */
@@ -36,17 +36,27 @@ test('first visit: a run starts on the CPU at once while a GPU is still measured
   // Before Start, next to the field: the largest output that fits here.
   const limit = page.getByTestId('size-limit');
   await expect(limit).toBeVisible({ timeout: 60_000 });
+  const calibrating = page.getByTestId('calibrating');
+  // The CPU's figures are in and a GPU backend's measurement has begun (each of its passes waits
+  // 15 s first, so it cannot end before the run starts).
+  if (hasGpu)
+    await expect(calibrating).toContainText(/Measuring (webgl|webgpu)/, { timeout: 60_000 });
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('iteration')).not.toHaveAttribute('data-value', '0', {
     timeout: 120_000,
   });
-  // The order of states: the first iteration is in while a GPU backend is still being measured.
+  // The order of states: the first iteration is in while a GPU backend is still being measured,
+  // its measurement waiting for the run (it would share the device with it), as the page says.
   if (hasGpu) {
-    await expect(page.getByTestId('calibrating')).toContainText(/Measuring (webgl|webgpu)/, {
+    await expect(calibrating).toContainText(/Measuring (webgl|webgpu).*waits while the run/, {
       timeout: 1,
     });
+    await expect(calibrating).toHaveAttribute('data-waiting', 'true', { timeout: 1 });
   }
   await expect(page.getByTestId('run-state')).toHaveText('done', { timeout: 120_000 });
+  // Once no run is active, the GPU's measurement goes on.
+  if (hasGpu)
+    await expect(calibrating).toHaveAttribute('data-waiting', 'false', { timeout: 30_000 });
   // Nothing the person set changed by itself.
   await expect(size).toHaveValue('64');
   await expect(iterations).toHaveValue('6');

@@ -55,6 +55,71 @@ async function iterationAtLeast(page: Page, n: number): Promise<void> {
   );
 }
 
+/**
+ * An in-page recorder: every 100 ms, the iteration counter and the background-measurement line,
+ * kept as transitions with times from the page's clock (so the run's steps can be set beside
+ * what was being measured meanwhile).
+ */
+function installRecorder(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    type Ev = { t: number; iteration?: number; calibrating?: string; state?: string };
+    const w = window as unknown as { __planLog?: Ev[] };
+    if (w.__planLog) return;
+    const log: Ev[] = (w.__planLog = []);
+    let it = -1;
+    let cal = '';
+    let state = '';
+    setInterval(() => {
+      const t = performance.now();
+      const i = Number(
+        document.querySelector('[data-testid=iteration]')?.getAttribute('data-value'),
+      );
+      const c = document.querySelector('[data-testid=calibrating]')?.textContent ?? '';
+      const s = document.querySelector('[data-testid=run-state]')?.textContent ?? '';
+      if (i !== it) log.push({ t, iteration: (it = i) });
+      if (c !== cal) log.push({ t, calibrating: (cal = c) });
+      if (s !== state) log.push({ t, state: (state = s) });
+    }, 100);
+  });
+}
+
+interface RunTrace {
+  /** Background-measurement lines seen during the run, in order ('' = nothing measured). */
+  calibrating: string[];
+  /** Median time between iterations in the run's last stage (ms), from the page's counter. */
+  lastStageStepMs: number | null;
+}
+
+/** What happened in the page since `since` (page clock): the measurement lines and the steps. */
+async function traceSince(page: Page, since: number): Promise<RunTrace> {
+  return page.evaluate((since) => {
+    type Ev = { t: number; iteration?: number; calibrating?: string; state?: string };
+    const log = ((window as unknown as { __planLog?: Ev[] }).__planLog ?? []).filter(
+      (e) => e.t >= since,
+    );
+    const before = ((window as unknown as { __planLog?: Ev[] }).__planLog ?? [])
+      .filter((e) => e.t < since && e.calibrating !== undefined)
+      .pop();
+    const calibrating = [before?.calibrating ?? '', ...log.flatMap((e) => e.calibrating ?? [])];
+    const steps = log.filter((e) => e.iteration !== undefined && e.iteration > 0);
+    const last = steps.slice(-Math.max(2, Math.floor(steps.length / 2)));
+    const gaps = last.slice(1).map((e, i) => e.t - last[i].t);
+    gaps.sort((a, b) => a - b);
+    return {
+      calibrating: calibrating.filter((c, i) => i === 0 || c !== calibrating[i - 1]),
+      lastStageStepMs: gaps.length ? gaps[Math.floor(gaps.length / 2)] : null,
+    };
+  }, since);
+}
+
+/** "Measuring webgl in the background (2 of 2, a software renderer)… ." → "webgl (2 of 2) …". */
+function shortCalibrating(line: string): string {
+  const m = /Measuring (\w+)[^(]*\((\d+ of \d+)[^)]*\)\W*(.*)$/.exec(line);
+  return m ? `${m[1]} (${m[2]})${/wait/i.test(m[3]) ? ' waiting' : ''}` : line;
+}
+
+const pageNow = (page: Page) => page.evaluate(() => performance.now());
+
 async function main(): Promise<void> {
   if (!args.includes('--no-build')) {
     const r = spawnSync(`${ROOT}/node_modules/.bin/vite`, ['build', '--logLevel', 'warn'], {
@@ -76,6 +141,7 @@ async function main(): Promise<void> {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(server.url);
+    await installRecorder(page);
     await page.getByRole('button', { name: 'Try samples' }).click();
     const start = page.getByRole('button', { name: 'Start' });
     await start.waitFor();
@@ -89,10 +155,9 @@ async function main(): Promise<void> {
     const t0 = await clickStart(page);
     await iterationAtLeast(page, 1);
     const firstPreview = (performance.now() - t0) / 1000;
-    const measuring = await page
-      .getByTestId('calibrating')
-      .textContent()
-      .catch(() => null);
+    const measuring = await page.evaluate(
+      () => document.querySelector('[data-testid=calibrating]')?.textContent ?? null,
+    );
     log(
       `first visit: first preview ${firstPreview.toFixed(1)} s after Start ` +
         `(defaults ${size} px, ${its} iterations${measuring ? `; meanwhile: ${measuring}` : ''})`,
@@ -108,9 +173,10 @@ async function main(): Promise<void> {
     if (!(await coarse.isChecked())) await coarse.check();
     log('');
     log(
-      '| long side | output | backend | estimate before Start | real wall time | estimate ÷ actual |',
+      '| long side | output | backend | estimate before Start | real wall time | estimate ÷ actual ' +
+        '| step in the last stage | measured in the background during the run |',
     );
-    log('| --- | --- | --- | --- | --- | --- |');
+    log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const side of SIZES) {
       await typeInto(page, 'Output long side (px)', String(side));
       await typeInto(page, 'Iterations', String(ITERATIONS));
@@ -120,6 +186,7 @@ async function main(): Promise<void> {
       const backend = await estimate.getAttribute('data-backend');
       const text = (await estimate.textContent()) ?? '';
       const output = /at (\d+×\d+) px/.exec(text)?.[1] ?? '?';
+      const since = await pageNow(page);
       const t = await clickStart(page);
       await page.waitForFunction(
         () => document.querySelector('[data-testid=run-state]')?.textContent === 'done',
@@ -127,12 +194,27 @@ async function main(): Promise<void> {
         { timeout: RUN_TIMEOUT_MS, polling: 50 },
       );
       const actualMs = performance.now() - t;
+      const trace = await traceSince(page, since);
+      const meanwhile = trace.calibrating.filter(Boolean).map(shortCalibrating);
       log(
         `| ${side} | ${output} | ${backend} | ${(estMs / 1000).toFixed(1)} s | ` +
-          `${(actualMs / 1000).toFixed(1)} s | ${(estMs / actualMs).toFixed(2)} |`,
+          `${(actualMs / 1000).toFixed(1)} s | ${(estMs / actualMs).toFixed(2)} | ` +
+          `${trace.lastStageStepMs != null ? `${Math.round(trace.lastStageStepMs)} ms` : '–'} | ` +
+          `${meanwhile.length ? meanwhile.join(' → ') : 'nothing'} |`,
       );
     }
     log('');
+    // What the page measured (its Details table), for setting the steps beside the passes.
+    const rows = await page
+      .locator('[data-testid=calibration] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim()).join(' / '),
+        ),
+      );
+    log(
+      `calibration (Details: backend / ms per pass / first pass ms / threads): ${rows.join('; ') || 'none'}`,
+    );
     log(`load average at the end: ${load()}`);
     await context.close();
   } finally {

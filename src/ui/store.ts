@@ -188,8 +188,17 @@ interface SessionSlice {
   notice: string | null;
   /** Auto's measured backend figures for this device (cached in localStorage by the client). */
   calibration: Calibration | null;
-  /** The backend being measured right now (in the background), while a calibration runs. */
-  calibrating: { backend: BackendName; index: number; count: number; software: boolean } | null;
+  /**
+   * The backend being measured in the background, while a calibration runs; `waiting`: its
+   * measuring waits until the run in progress ends (../cost/calibrationRunner.ts).
+   */
+  calibrating: {
+    backend: BackendName;
+    index: number;
+    count: number;
+    software: boolean;
+    waiting: boolean;
+  } | null;
   /** Bumped when the worker is replaced: the preview <canvas> remounts to be transferable again. */
   workerGeneration: number;
   /** The largest output that fits in memory on a backend, for the content's shape and settings. */

@@ -1,7 +1,8 @@
 /**
  * The calibration worker: measures the backends (./calibration.ts) apart from the style worker,
  * so a run never waits for a measurement. It reports each backend's figures as they come, CPU
- * first, and is ended by the page when all are in.
+ * first, and is ended by the page when all are in, or when a run starts (a pass would share the
+ * cores with it); the page starts it again after the run with the figures so far.
  */
 import { randomVgg16Weights } from '../model/randomWeights';
 import {
@@ -29,12 +30,14 @@ async function measure(msg: ToCalibration): Promise<void> {
   // Values do not change the speed, shapes do: no weights need to be loaded for this.
   const raw = randomVgg16Weights(1, CALIBRATION_DEEPEST);
   const delay = msg.debugGpuDelayMs ?? 0;
+  const done = entries.length;
   for (const [i, c] of order.entries()) {
     post({
       type: 'measuring',
       backend: c.backend,
-      index: i,
-      count: order.length,
+      // Counted with the backends measured before (a measurement resumed after a run).
+      index: done + i,
+      count: done + order.length,
       software: c.software,
     });
     const fastest = entries.reduce<number | null>(

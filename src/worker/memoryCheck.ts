@@ -20,7 +20,7 @@ import type { StyleSettings } from '../engine/settings';
 import type { Vgg16Weights } from '../model/weights';
 
 /** Below this many output pixels every backend holds a run (a few hundred MB): no measuring. */
-const ALWAYS_FITS_PIXELS = 256 * 256;
+export const ALWAYS_FITS_PIXELS = 256 * 256;
 
 const models = new Map<string, MemoryModel>();
 

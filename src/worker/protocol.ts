@@ -138,7 +138,15 @@ export type ToWorker =
       mask?: SpatialMask | null;
     }
   /** The largest output of this shape (width:height) that fits here with these settings' layers. */
-  | { type: 'fitLimit'; requestId: number; width: number; height: number; settings: StyleSettings }
+  | {
+      type: 'fitLimit';
+      requestId: number;
+      width: number;
+      height: number;
+      settings: StyleSettings;
+      /** The backend the next run goes to (default: the active one). */
+      backend?: BackendName;
+    }
   /**
    * Shows a result kept from before a reload (RGBA at the output size) as the current image, as
    * if a run had stopped at `iteration`: it is drawn, and downloads take it.

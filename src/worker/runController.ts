@@ -249,8 +249,7 @@ export class RunController implements RunHandle {
     // Refused before anything is dropped: the run before it (a finished result) stays as it was.
     const refusal = await refuseIfTooLarge(weights, msg.settings, msg.content).catch(() => null);
     if (refusal) {
-      this.ports.post({ type: 'error', where: 'start', message: refusal });
-      this.announce(this.runState());
+      this.refuseStart(refusal);
       return;
     }
     await this.disposeRun();
@@ -284,6 +283,12 @@ export class RunController implements RunHandle {
     const regions = msg.mask?.regions.length;
     if (regions) this.ports.post({ type: 'maskApplied', iteration: 0, regions });
     this.startLoop(undefined, 'prepared');
+  }
+
+  /** A Start refused before anything was dropped: the page hears why, and the state it still has. */
+  refuseStart(message: string): void {
+    this.ports.post({ type: 'error', where: 'start', message });
+    this.announce(this.runState());
   }
 
   /** The engine's run for a Start: fresh, resumed from a replaced worker's state, or a kept result. */

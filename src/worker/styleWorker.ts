@@ -17,7 +17,8 @@ import { drawPreview, previewTarget } from './preview';
 import type { ToWorker } from './protocol';
 import { RunController } from './runController';
 import { download, showResult } from './runOutput';
-import { loadWeightsRequest, setBackend, switchForRun } from './weightsJobs';
+import { loadWeightsRequest, setBackend } from './weightsJobs';
+import { startJob } from './startJob';
 import { calibrationValid } from './calibration';
 import { fitLimit } from './fitLimit';
 
@@ -78,11 +79,8 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'start': {
       const ticket = run.startTicket();
-      enqueue(async () => {
-        // Between runs only: the page picked the backend for this run's size.
-        if (msg.backend) await switchForRun(run, msg.backend);
-        await run.start(msg, ticket);
-      });
+      // Between runs only: the page picked the backend for this run's size.
+      enqueue(() => startJob(run, msg, ticket));
       break;
     }
     case 'showResult':

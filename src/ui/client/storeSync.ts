@@ -49,7 +49,11 @@ function write(msg: FromWorker): void {
       noteMaskApplied({ iteration: msg.iteration, regions: msg.regions });
       break;
     case 'error':
-      st.setError(`${msg.where}: ${msg.message}`);
+      // The worker's own size check (the backstop, where the page did not know the limit yet):
+      // said next to the size field like the page's.
+      if (msg.where === 'start' && /will not fit|smallest output fits/.test(msg.message)) {
+        st.setSizeRefusal(msg.message);
+      } else st.setError(`${msg.where}: ${msg.message}`);
       break;
   }
 }

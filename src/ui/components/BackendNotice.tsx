@@ -42,10 +42,19 @@ export function BackendNotice() {
         {info.warning ? <span className="backend-caveat"> · see details</span> : null}
       </p>
       {calibrating ? (
-        <p className="backend-line" role="status" data-testid="calibrating">
+        <p
+          className="backend-line"
+          role="status"
+          data-testid="calibrating"
+          data-backend={calibrating.backend}
+          data-waiting={calibrating.waiting}
+        >
           Measuring {calibrating.backend} in the background ({calibrating.index + 1} of{' '}
           {calibrating.count}
-          {calibrating.software ? ', a software renderer' : ''})… runs go on meanwhile.
+          {calibrating.software ? ', a software renderer' : ''})
+          {calibrating.waiting
+            ? ': waits while the run uses the device, so as not to slow it down; it goes on when the run ends.'
+            : '… it pauses whenever a run starts.'}
         </p>
       ) : null}
       {/* One click away: why this backend, what each measured, and measuring again. */}
@@ -90,6 +99,12 @@ export function BackendNotice() {
         ) : (
           <p>The backends have not been measured on this device yet.</p>
         )}
+        {calibration?.pending?.length ? (
+          <p data-testid="calibration-pending">
+            Still to measure: {calibration.pending.join(', ')}
+            {calibrating?.waiting ? ' (waiting for the run to end)' : ''}.
+          </p>
+        ) : null}
         {info.renderer ? (
           <p data-testid="renderer">
             WebGL renderer: {info.renderer}

@@ -4,8 +4,8 @@ import { usePagePlan } from '../cost/pagePlan';
 
 /**
  * Next to the size field: the largest output that fits on this device (measured by the worker for
- * the backend in use), said before Start; Start's refusal of a larger size appears here too, and
- * takes the focus to the field.
+ * the backend the next run goes to, Auto's pick included), said before Start; Start's refusal of
+ * a larger size appears here too, and takes the focus to the field.
  */
 export function SizeLimit() {
   const limit = useStore((s) => s.fitLimit);
