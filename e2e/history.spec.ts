@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import extractChunks from 'png-chunks-extract';
+import * as pngText from 'png-chunk-text';
 import { PNG } from 'pngjs';
 import {
   collectPageErrors,
@@ -127,6 +128,17 @@ test('a snapshot shows large, downloads with its settings, and starts a new run 
   // kept at its own size, first at its iteration (a late cadence snapshot may have caught it too).
   await page.getByRole('button', { name: 'Show snapshot at iteration 8' }).first().click();
   await expect(view).toContainText('Iteration 8 (stage end) · 32×24 px');
+  // Its PNG's settings hold its own output size, not the run's.
+  const stageDownload = page.waitForEvent('download');
+  await view.getByRole('button', { name: 'Download snapshot' }).click();
+  const stageBytes = new Uint8Array(readFileSync(await (await stageDownload).path()));
+  const stageRecord = JSON.parse(
+    extractChunks(stageBytes)
+      .filter((c) => c.name === 'tEXt')
+      .map((c) => pngText.decode(c.data))
+      .find((t) => t.keyword === 'style-transfer')!.text,
+  ) as { outputLongSide: number; iteration: number };
+  expect(stageRecord).toMatchObject({ outputLongSide: 32, iteration: 8 });
   const thumb = page.getByRole('button', { name: 'Show snapshot at iteration 12' });
   await thumb.click();
   await expect(view).toContainText('Iteration 12 · 64×48 px · content.png + style.png');

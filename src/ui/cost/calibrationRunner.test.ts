@@ -11,7 +11,8 @@ const kept = vi.hoisted(() => {
   };
   return m;
 });
-import { useStore } from '../store';
+import { useStore, type PickedImage } from '../store';
+import { currentPlan } from './pagePlan';
 import type { Calibration, RunState } from '../../worker/protocol';
 import type { FromCalibration, ToCalibration } from '../../worker/calibrationProtocol';
 import {
@@ -149,5 +150,39 @@ describe('the calibration never measures while a run uses the device', () => {
     vi.advanceTimersByTime(IDLE_BEFORE_MEASURING_MS);
     expect(workers).toHaveLength(1);
     expect(workers[0].sent[0]).toMatchObject({ type: 'measure', force: true });
+  });
+});
+
+describe("a first visit's defaults", () => {
+  const picked = (width: number, height: number): PickedImage =>
+    ({
+      name: `${width}x${height}.png`,
+      bitmap: { close() {} } as ImageBitmap,
+      width,
+      height,
+      url: '',
+      originalWidth: width,
+      originalHeight: height,
+      notes: [],
+    }) as unknown as PickedImage;
+
+  test('follow a content image of another shape, as the suggestion next to the field does', () => {
+    const runner = new CalibrationRunner(() => new FakeWorker());
+    useStore.setState({ runChosen: false, content: null, calibration: null, runSamples: [] });
+    runner.ensure();
+    const before = useStore.getState().outputLongSide;
+    expect(before).toBe(currentPlan().suggestion?.longSide);
+    // A panorama has far fewer pixels at the same long side than the 4:3 planned for before.
+    useStore.getState().setImage('content', picked(4000, 800));
+    const suggested = currentPlan().suggestion!;
+    expect(suggested.longSide).toBeGreaterThan(before);
+    expect(useStore.getState().outputLongSide).toBe(suggested.longSide);
+    expect(useStore.getState().maxIterations).toBe(suggested.iterations);
+    // Once the person set the size, a new image changes nothing.
+    useStore.getState().setOutputLongSide(200);
+    useStore.getState().setImage('content', picked(800, 600));
+    expect(useStore.getState().outputLongSide).toBe(200);
+    runner.dispose();
+    useStore.setState({ content: null, runChosen: false });
   });
 });

@@ -4,7 +4,8 @@
  * competes with a run: while a run starts or runs, no pass is timed (a pass in progress is
  * abandoned by ending its worker, whose own job it is), and measuring goes on once no run has been
  * active for a moment. Each backend's figures reach the store (and the cache) as they come. Until
- * the person sets size or iterations, or a run uses them, the defaults follow the latest figures.
+ * the person sets size or iterations, or a run uses them, the defaults follow the latest figures
+ * and the content image's shape.
  */
 import { loadCalibration, saveCalibration } from '../calibrationCache';
 import { useStore, type AppState } from '../store';
@@ -71,6 +72,9 @@ export class CalibrationRunner {
     this.force = force;
     this.unsubscribe ??= useStore.subscribe((s, prev) => {
       if (runUsesDevice(s) !== runUsesDevice(prev)) this.followRun();
+      // The suggestion is for the content's shape (pixels at a long side) and capped by the size
+      // limit: a first visit's defaults follow both, as they follow new figures.
+      if (s.content !== prev.content || s.fitLimit !== prev.fitLimit) applyMeasuredDefaults();
     });
     const cached = loadCalibration();
     if (cached && !force) useStore.getState().setCalibration(cached);

@@ -151,7 +151,8 @@ async function take(run: NonNullable<typeof current>, reason: SnapshotReason): P
   const key = reason === 'stage' ? `stage:${reply.iteration}` : reply.iteration;
   if (reply.iteration === 0 || run.taken.has(key)) return;
   run.taken.add(key);
-  const record = currentRunRecord(reply.iteration);
+  // The image's own size: a stage's end is kept at its stage's size, not the run's output size.
+  const record = currentRunRecord(reply.iteration, Math.max(reply.width, reply.height));
   const png = embedMask(embedRunRecord(new Uint8Array(reply.png), record), keptMask());
   const s = useStore.getState();
   try {
