@@ -3,7 +3,7 @@
  * the e2e flags on a fresh profile (a first visit): the time from the first click on Start to the
  * first preview (iteration 1); then, for 128, 256 and 512 px with coarse to fine on and 30
  * iterations, the page's estimate before Start against the run's real wall time (click to 'done').
- * Prints a table with the ratios, each run's median step in its last stage and what the page was
+ * Prints a table with the ratios, each run's median step in its second half and what the page was
  * measuring in the background meanwhile (from an in-page recorder of the status line), the page's
  * own calibration table, the acceptance verdict and the load average (the machine may be shared).
  * The bench clicks as soon as the page lets it and waits for nothing else: keeping the background
@@ -90,8 +90,8 @@ function installRecorder(page: Page): Promise<void> {
 interface RunTrace {
   /** Background-measurement lines seen during the run, in order ('' = nothing measured). */
   calibrating: string[];
-  /** Median time between iterations in the run's last stage (ms), from the page's counter. */
-  lastStageStepMs: number | null;
+  /** Median time between iterations in the run's second half (ms), from the page's counter. */
+  lateStepMs: number | null;
 }
 
 /** What happened in the page since `since` (page clock): the measurement lines and the steps. */
@@ -111,7 +111,7 @@ async function traceSince(page: Page, since: number): Promise<RunTrace> {
     gaps.sort((a, b) => a - b);
     return {
       calibrating: calibrating.filter((c, i) => i === 0 || c !== calibrating[i - 1]),
-      lastStageStepMs: gaps.length ? gaps[Math.floor(gaps.length / 2)] : null,
+      lateStepMs: gaps.length ? gaps[Math.floor(gaps.length / 2)] : null,
     };
   }, since);
 }
@@ -179,9 +179,9 @@ async function main(): Promise<void> {
     log('');
     log(
       '| long side | output | backend | estimate before Start | real wall time | estimate ÷ actual ' +
-        '| step in the last stage | measured in the background during the run |',
+        '| median step, 2nd half | measured in the background during the run | load (1 min) |',
     );
-    log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const ratios: { side: number; ratio: number }[] = [];
     for (const side of SIZES) {
       await typeInto(page, 'Output long side (px)', String(side));
@@ -193,6 +193,7 @@ async function main(): Promise<void> {
       const text = (await estimate.textContent()) ?? '';
       const output = /at (\d+×\d+) px/.exec(text)?.[1] ?? '?';
       const since = await pageNow(page);
+      const loadBefore = loadavg()[0].toFixed(1);
       const t = await clickStart(page);
       await page.waitForFunction(
         () => document.querySelector('[data-testid=run-state]')?.textContent === 'done',
@@ -206,8 +207,9 @@ async function main(): Promise<void> {
       log(
         `| ${side} | ${output} | ${backend} | ${(estMs / 1000).toFixed(1)} s | ` +
           `${(actualMs / 1000).toFixed(1)} s | ${(estMs / actualMs).toFixed(2)} | ` +
-          `${trace.lastStageStepMs != null ? `${Math.round(trace.lastStageStepMs)} ms` : '–'} | ` +
-          `${meanwhile.length ? meanwhile.join(' → ') : 'nothing'} |`,
+          `${trace.lateStepMs != null ? `${Math.round(trace.lateStepMs)} ms` : '–'} | ` +
+          `${meanwhile.length ? meanwhile.join(' → ') : 'nothing'} | ` +
+          `${loadBefore} → ${loadavg()[0].toFixed(1)} |`,
       );
     }
     log('');
