@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../store';
 import { usePagePlan } from '../cost/pagePlan';
+import { limitFor } from '../cost/fitLimitKey';
 
 /**
  * Next to the size field: the largest output that fits on this device (measured by the worker for
@@ -8,7 +9,9 @@ import { usePagePlan } from '../cost/pagePlan';
  * a larger size appears here too, and takes the focus to the field.
  */
 export function SizeLimit() {
-  const limit = useStore((s) => s.fitLimit);
+  const stored = useStore((s) => s.fitLimit);
+  const content = useStore((s) => s.content);
+  const settings = useStore((s) => s.settings);
   const refusal = useStore((s) => s.sizeRefusal);
   const longSide = useStore((s) => s.outputLongSide);
   const p = usePagePlan();
@@ -16,7 +19,9 @@ export function SizeLimit() {
   useEffect(() => {
     if (refusal) ref.current?.closest('.field')?.querySelector('input')?.focus();
   }, [refusal]);
-  const largest = limit?.backend === p.backend ? limit.largestLongSide : undefined;
+  // Only the answer for this backend, shape and layers (a new image is asked again).
+  const limit = limitFor({ fitLimit: stored, content, settings }, p.backend);
+  const largest = limit ? limit.largestLongSide : undefined;
   const tooLarge = largest != null && longSide > largest;
   return (
     <span ref={ref}>

@@ -6,6 +6,7 @@
  */
 import { isRunActive, type AppState } from '../store';
 import type { BackendName, StyleSettings } from '../../worker/protocol';
+import { fitLimitKey } from './fitLimitKey';
 import { planFrom } from './pagePlan';
 import { SHAPE_BEFORE_CONTENT } from './suggest';
 
@@ -14,21 +15,12 @@ export interface FitLimitQuestion {
   request: { width: number; height: number; settings: StyleSettings; backend: BackendName };
 }
 
-export function fitLimitKey(
-  s: Pick<AppState, 'backendInfo' | 'content' | 'settings'>,
-  backend: BackendName,
-): string | null {
-  if (!s.backendInfo) return null;
-  const shape = s.content ?? SHAPE_BEFORE_CONTENT;
-  const layers = [s.settings.contentLayer, ...s.settings.styleLayers.map((l) => l.name)].sort();
-  return `${backend}|${shape.width}x${shape.height}|${layers.join(',')}`;
-}
-
 export function fitLimitWanted(s: AppState): FitLimitQuestion | null {
   if (s.weights.status !== 'ready' || isRunActive(s.run.state)) return null;
+  if (!s.backendInfo) return null;
   const backend = planFrom(s).backend;
   const key = fitLimitKey(s, backend);
-  if (!key || s.fitLimit?.key === key) return null;
+  if (s.fitLimit?.key === key) return null;
   const shape = s.content ?? SHAPE_BEFORE_CONTENT;
   return {
     key,

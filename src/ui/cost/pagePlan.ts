@@ -11,6 +11,7 @@ import { outputSize, type Size } from '../geometry';
 import type { AppState } from '../store';
 import { useStore } from '../store';
 import { estimateRun, type RunEstimate, type RunPlan } from './costModel';
+import { limitFor } from './fitLimitKey';
 import { chooseBackend, deviceModels, type BackendModel } from './deviceCost';
 import { SHAPE_BEFORE_CONTENT, suggestRun, type RunSuggestion } from './suggest';
 
@@ -52,7 +53,7 @@ export function planFrom(s: PlanInputs): PagePlan {
   const models = deviceModels(s.calibration, s.runSamples, deepestOf(s.settings), s.stageSetup);
   const backend = chooseBackend(s.backend, models, plan);
   const model = models.find((m) => m.backend === backend) ?? null;
-  const limit = (s.fitLimit?.backend === backend && s.fitLimit.largestLongSide) || Infinity;
+  const limit = limitFor(s, backend)?.largestLongSide ?? Infinity;
   return {
     size,
     plan,

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../engine/settings';
+import type { PickedImage } from '../store';
+import { fitLimitKey } from './fitLimitKey';
 import { sizeRefusal } from './sizeRefusal';
 
+const content = { width: 400, height: 300 } as PickedImage;
+const state = { content, settings: DEFAULT_SETTINGS };
 const limit = (largestLongSide: number | null) => ({
-  fitLimit: { backend: 'wasm' as const, key: 'k', largestLongSide },
+  ...state,
+  fitLimit: { backend: 'wasm' as const, key: fitLimitKey(state, 'wasm'), largestLongSide },
 });
 
 describe("Start's size check", () => {
@@ -16,6 +22,12 @@ describe("Start's size check", () => {
   it('says nothing without a limit for that backend', () => {
     expect(sizeRefusal(limit(null), 'wasm', 2048, { width: 2048, height: 1536 })).toBeNull();
     expect(sizeRefusal(limit(848), 'webgl', 1024, { width: 1024, height: 768 })).toBeNull();
-    expect(sizeRefusal({ fitLimit: null }, 'wasm', 2048, { width: 2048, height: 1536 })).toBeNull();
+    const none = { ...state, fitLimit: null };
+    expect(sizeRefusal(none, 'wasm', 2048, { width: 2048, height: 1536 })).toBeNull();
+  });
+
+  it("says nothing with a limit worked out for another shape (a panorama's is larger)", () => {
+    const panorama = { ...limit(848), content: { width: 4000, height: 800 } as PickedImage };
+    expect(sizeRefusal(panorama, 'wasm', 1024, { width: 1024, height: 205 })).toBeNull();
   });
 });
