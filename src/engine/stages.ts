@@ -9,9 +9,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { Vgg16Weights } from '../model/weights';
 import { assertMask, copyMask, type SpatialMask } from './masks/spec';
 import { StyleTransferRun, type LossBreakdown, type RunCheckpoint, type StepResult } from './run';
+import { initialImage } from './init';
+import { resizeToCover } from './preprocess';
 import type { StyleSettings } from './settings';
 import type { TargetStats } from './targets';
 import { planStages, stageAt, type Stage } from '../common/stagePlan';
+import { TiledStageRun, type TilingOptions, tilingUnsupported } from './tiles/tiledRun';
+
+/** What StagedRun drives in a stage: a run on whole tensors, or a tiled one past the memory limit. */
+type StageRun = StyleTransferRun | TiledStageRun;
 
 export {
   planStages,
@@ -53,6 +59,8 @@ export interface StageInfo {
   width: number;
   /** Global iteration at which this stage started (0 for the first). */
   startIteration: number;
+  /** The stage runs in tiles (it is above what fits untiled). */
+  tiled: boolean;
 }
 
 export interface StagedStepResult extends StepResult {
@@ -77,7 +85,7 @@ export class StagedRun {
   private readonly content: tf.Tensor3D;
   private readonly styles: tf.Tensor3D[];
   private s: StyleSettings;
-  private run: StyleTransferRun;
+  private run: StageRun;
   private index = 0;
   private startIter = 0;
   private iter = 0;
@@ -99,6 +107,8 @@ export class StagedRun {
     from?: { stage?: number; iteration: number; image?: tf.Tensor3D },
     /** Where each style goes, at every stage (resampled to each stage's size); null: everywhere. */
     private mask: SpatialMask | null = null,
+    /** Stages above tiling.untiledMaxPixels run in tiles (none when not given). */
+    private readonly tiling: TilingOptions | null = null,
   ) {
     const styles = Array.isArray(style)
       ? (style as readonly tf.Tensor3D[])
@@ -143,6 +153,7 @@ export class StagedRun {
       height: st.height,
       width: st.width,
       startIteration: this.startIter,
+      tiled: this.run instanceof TiledStageRun,
     };
   }
 
@@ -272,10 +283,29 @@ export class StagedRun {
     }
   }
 
+  /** Whether stage `index` runs in tiles: above the untiled limit, with settings tiles support. */
+  stageIsTiled(index: number): boolean {
+    const st = this.stages[index];
+    return (
+      this.tiling !== null &&
+      st.height * st.width > this.tiling.untiledMaxPixels &&
+      tilingUnsupported(this.s, this.mask) === null
+    );
+  }
+
   /** The run of a stage: content brought to its size, styles as they are, from `image` if given. */
-  private makeStageRun(index: number, image: tf.Tensor3D | null): StyleTransferRun {
+  private makeStageRun(index: number, image: tf.Tensor3D | null): StageRun {
     const st = this.stages[index];
     const content = downscaleSmoothly(this.content, st.height, st.width);
+    if (this.stageIsTiled(index)) {
+      const start = image
+        ? tf.tidy(() => tf.image.resizeBilinear(image, [st.height, st.width], false, true))
+        : tf.tidy(() => {
+            const style = resizeToCover(this.styles[0], st.height, st.width);
+            return initialImage(this.s.init, content, style, this.s.noiseRatio, this.s.seed);
+          });
+      return new TiledStageRun(this.weights, content, start, this.styles, this.s, this.tiling!);
+    }
     try {
       const run = new StyleTransferRun(this.weights, content, this.styles, this.s, this.mask);
       if (image) {

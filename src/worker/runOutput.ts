@@ -30,6 +30,7 @@ export async function showResult(
     width,
     height,
     startIteration: 0,
+    tiled: false,
   };
   h.lastGood = { width, height, rgb, iteration: msg.iteration, stage };
   h.ports.draw(h.lastGood);

@@ -59,7 +59,7 @@ export class TiledStage {
 
   private constructor(
     private readonly weights: Vgg16Weights,
-    private readonly s: StyleSettings,
+    private s: StyleSettings,
     private readonly full: [number, number],
     private readonly content: Float32Array,
     image: Float32Array,
@@ -190,6 +190,53 @@ export class TiledStage {
       adamStep(this.buffers, this.grad, this.t, this.s.learningRate);
     }
     return { passes: this.t, losses, updated, stopped: false };
+  }
+
+  /**
+   * New weights or learning rate from the next pass. What the stage's targets or grid depend on
+   * (layers, style scale, blend, optimiser, colours) cannot change within a tiled stage: throws,
+   * changing nothing.
+   */
+  updateSettings(patch: Partial<StyleSettings>): void {
+    const next = { ...this.s, ...patch };
+    const fixed = ['contentLayer', 'optimizer', 'colourMode', 'styleScale'] as const;
+    const changed = fixed.filter((k) => next[k] !== this.s[k]).map(String);
+    if (next.styleBlend.some((b, i) => b !== this.s.styleBlend[i])) changed.push('styleBlend');
+    if (
+      next.styleLayers.length !== this.s.styleLayers.length ||
+      next.styleLayers.some((l, i) => l.name !== this.s.styleLayers[i].name)
+    ) {
+      changed.push('styleLayers');
+    }
+    if (changed.length > 0) {
+      throw new Error(`${changed.join(', ')} cannot change during a tiled stage`);
+    }
+    this.s = { ...next, styleLayers: next.styleLayers.map((l) => ({ ...l })) };
+  }
+
+  /** Image, Adam's moments and step count (copies), for a checkpoint. */
+  state(): { t: number; x: Float32Array; m: Float32Array; v: Float32Array } {
+    const { x, m, v } = this.buffers;
+    return { t: this.t, x: Float32Array.from(x), m: Float32Array.from(m), v: Float32Array.from(v) };
+  }
+
+  /** Continues from state(); without m and v (a new image) Adam starts afresh. */
+  load(x: Float32Array, adam: { t: number; m: Float32Array; v: Float32Array } | null): void {
+    const n = this.buffers.x.length;
+    if (x.length !== n || (adam && (adam.m.length !== n || adam.v.length !== n))) {
+      throw new Error(`tiled stage: state must hold ${n} values`);
+    }
+    this.buffers.x.set(x);
+    if (adam) {
+      this.buffers.m.set(adam.m);
+      this.buffers.v.set(adam.v);
+    } else {
+      this.buffers.m.fill(0);
+      this.buffers.v.fill(0);
+    }
+    this.t = adam?.t ?? 0;
+    disposeGrams(this.estimate);
+    this.estimate = null;
   }
 
   /** The blended gradient of the last pass (a view; for tests and the bench). */
