@@ -41,11 +41,13 @@ const { values: args } = parseArgs({
     'peak-size': { type: 'string', default: '2048' },
     mode: { type: 'string', default: 'all' },
     pair: { type: 'string', default: 'both' },
+    gram: { type: 'string', default: 'fresh' },
   },
 });
 const size = Number(args.size);
 const iterations = Number(args.iterations);
 const tileOpts = { tileSize: Number(args.tile), overlap: Number(args.overlap) };
+const gramModes = args.gram.split(',') as ('previous' | 'fresh')[];
 const S = DEFAULT_SETTINGS;
 const heapBytes = () =>
   (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
@@ -110,34 +112,37 @@ async function quality(name: string, content: tf.Tensor3D, style: tf.Tensor3D) {
   const jUntiled = await jOf(x);
   x.dispose();
 
-  t0 = performance.now();
   const [cBuf, sBuf] = [
     Float32Array.from(await content.data()),
     Float32Array.from(await start.data()),
   ];
-  const stage = (await TiledStage.create(weights, S, [h, w], cBuf, sBuf, [style], tileOpts))!;
-  const grids: Tile[][] = [];
-  for (let i = 0; i < iterations; i++) {
-    grids.push(stage.nextGrid());
-    await stage.pass();
+  for (const gram of gramModes) {
+    t0 = performance.now();
+    const opts = { ...tileOpts, gram };
+    const stage = (await TiledStage.create(weights, S, [h, w], cBuf, sBuf, [style], opts))!;
+    const grids: Tile[][] = [];
+    for (let i = 0; i < iterations; i++) {
+      grids.push(stage.nextGrid());
+      await stage.pass();
+    }
+    const tiledS = (performance.now() - t0) / 1000;
+    const tiledImg = stage.image();
+    stage.dispose();
+    const tiledT = tf.tensor3d(tiledImg, [h, w, 3]);
+    const jTiled = await jOf(tiledT);
+    tiledT.dispose();
+    const seams = grids.map((g) => [seamRatio(tiledImg, h, w, g), seamRatio(untiledImg, h, w, g)]);
+    const worst = Math.max(...seams.map(([t]) => t));
+    console.log(
+      `${name}: ${h}x${w}, ${iterations} iterations; J untiled ${jUntiled.toPrecision(5)} (${untiledS.toFixed(0)} s), ` +
+        `tiled (${gram} Gram) ${jTiled.toPrecision(5)} (${tiledS.toFixed(0)} s, grids of ${grids.map((g) => g.length).join('/')} tiles); ` +
+        `tiled/untiled ${(jTiled / jUntiled).toFixed(4)}; seam ratio per pass (tiled | untiled on the same lines): ` +
+        seams.map(([a, b]) => `${a.toFixed(3)}|${b.toFixed(3)}`).join(' ') +
+        `; worst ${worst.toFixed(3)}`,
+    );
   }
-  const tiledS = (performance.now() - t0) / 1000;
-  const tiledImg = stage.image();
-  stage.dispose();
-  const tiledT = tf.tensor3d(tiledImg, [h, w, 3]);
-  const jTiled = await jOf(tiledT);
-  tiledT.dispose();
   targets.dispose();
   start.dispose();
-  const seams = grids.map((g) => [seamRatio(tiledImg, h, w, g), seamRatio(untiledImg, h, w, g)]);
-  const worst = Math.max(...seams.map(([t]) => t));
-  console.log(
-    `${name}: ${h}x${w}, ${iterations} iterations; J untiled ${jUntiled.toPrecision(5)} (${untiledS.toFixed(0)} s), ` +
-      `tiled ${jTiled.toPrecision(5)} (${tiledS.toFixed(0)} s, grids of ${grids.map((g) => g.length).join('/')} tiles); ` +
-      `tiled/untiled ${(jTiled / jUntiled).toFixed(4)}; seam ratio per pass (tiled | untiled on the same lines): ` +
-      seams.map(([a, b]) => `${a.toFixed(3)}|${b.toFixed(3)}`).join(' ') +
-      `; worst ${worst.toFixed(3)}`,
-  );
 }
 
 function childPeak(mode: string): string {
