@@ -1,7 +1,8 @@
 /** Pure size arithmetic of the page: output size, cover crop, download file name. */
 
 export const MIN_LONG_SIDE = 64;
-export const MAX_LONG_SIDE = 2048;
+/** Stages past what fits untiled run in tiles (issue 21), up to this. */
+export const MAX_LONG_SIDE = 4096;
 
 export interface Size {
   width: number;

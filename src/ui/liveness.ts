@@ -58,6 +58,11 @@ export class LivenessWatch {
     this.arm(this.boundFor(expectedMs), { phase: 'step', iteration, expectedMs });
   }
 
+  /** A tiled step finished a tile: the next tile may take as long as an unknown step. */
+  tileDone(): void {
+    this.arm(this.limits.unknownStepMs, { phase: 'step', iteration: null, expectedMs: null });
+  }
+
   /** The run is being set up (targets computed): as long as a first step may take. */
   starting(): void {
     this.arm(this.limits.unknownStepMs, { phase: 'start', iteration: null, expectedMs: null });

@@ -97,6 +97,8 @@ export interface RunInfo {
   startedAt: number | null;
   /** The coarse-to-fine stage of the last iteration. */
   stage: StageReport | null;
+  /** The last tile a tiled stage's step in flight finished (null between steps). */
+  tile: TileReport | null;
   /** The image shown is a result kept from before a reload: Resume starts a run from it. */
   restored: boolean;
   /** Progress up to this iteration is kept outside the page (downloaded, or restored from storage). */
@@ -108,6 +110,13 @@ export interface RunInfo {
   liveSample: RunSample | null;
   /** The worker has taken this run up (until then it finishes the job before it). */
   workerStarted: boolean;
+}
+
+export interface TileReport {
+  iteration: number;
+  tile: number;
+  tiles: number;
+  sweep: 'style' | 'measure' | 'gradient';
 }
 
 export interface LossHistory {
@@ -132,6 +141,7 @@ const IDLE_RUN: RunInfo = {
   inputs: null,
   startedAt: null,
   stage: null,
+  tile: null,
   restored: false,
   keptIteration: 0,
   plan: null,
@@ -213,6 +223,8 @@ export interface FitLimit {
   key: string;
   /** null: any size the field takes fits. */
   largestLongSide: number | null;
+  /** Above this long side stages run in tiles (null or absent: no size that fits needs them). */
+  untiledLongSide?: number | null;
 }
 
 interface Actions {

@@ -19,6 +19,10 @@ export function debugAction(
     h.faults.failNextAllocation = true;
     return;
   }
+  if (action === 'forceTiles') {
+    h.faults.tileAbovePixels = 256 * 256;
+    return;
+  }
   if (action === 'loseContext') {
     if (!loseContextForTest()) {
       post({

@@ -81,6 +81,7 @@ export function rebuildRun(h: RunHandle, cp: RunCheckpoint): void {
       cp.maxIterations,
       { stage: cp.good.stage.index, iteration: cp.good.iteration, image },
       cp.inputs.mask,
+      h.tiling,
     );
     // Image, iteration and optimiser state (Adam's moments, L-BFGS' pairs) as they were.
     if (cp.state) h.run.restore(cp.state);

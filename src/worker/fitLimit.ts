@@ -7,12 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { sizeWithLongSide } from '../common/stagePlan';
 import { post } from './context';
+import { TILED_MAX_LONG_SIDE } from '../engine/tiles/tiledMemory';
 import { estimateFit } from './memoryCheck';
 import type { BackendName, ToWorker } from './protocol';
 import { onBackend } from './onBackend';
 
-/** The size field's own upper bound (src/ui/geometry.ts MAX_LONG_SIDE). */
-const LARGEST_ASKED = 2048;
+/** The size field's own upper bound (src/ui/geometry.ts MAX_LONG_SIDE; tiles reach it). */
+const LARGEST_ASKED = TILED_MAX_LONG_SIDE;
 
 export async function fitLimit(msg: Extract<ToWorker, { type: 'fitLimit' }>): Promise<void> {
   // The backend the page's next run goes to, which need not be the active one (Auto's pick).
@@ -25,5 +26,7 @@ export async function fitLimit(msg: Extract<ToWorker, { type: 'fitLimit' }>): Pr
     requestId: msg.requestId,
     backend,
     largestLongSide: verdict.fits ? null : verdict.largestLongSide,
+    // Above it, stages run in tiles.
+    untiledLongSide: verdict.untiledLongSide >= LARGEST_ASKED ? null : verdict.untiledLongSide,
   });
 }

@@ -6,17 +6,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  checkOutputSize,
   measureMemoryModel,
   refusalMessage,
   type DeviceLimits,
-  type FitVerdict,
   type MemoryModel,
   WASM_HEAP_BYTES,
   WASM_USABLE_SHARE,
 } from '../engine/memoryEstimate';
 import { neededLayers } from '../engine/objective';
 import type { StyleSettings } from '../engine/settings';
+import type { SpatialMask } from '../engine/masks/spec';
+import {
+  checkTiledOutputSize,
+  type TiledFitVerdict,
+  untiledMaxPixels,
+} from '../engine/tiles/tiledMemory';
+import { type TilingOptions, tilingUnsupported } from '../engine/tiles/tiledRun';
 import type { Vgg16Weights } from '../model/weights';
 
 /** Below this many output pixels every backend holds a run (a few hundred MB): no measuring. */
@@ -59,15 +64,20 @@ export async function memoryModelFor(
   return model;
 }
 
-/** Whether a width x height output fits here, and if not the largest long side that does. */
+/**
+ * Whether a width x height output fits here, untiled or in tiles (where the settings allow tiles),
+ * and if not the largest long side that does.
+ */
 export async function estimateFit(
   weights: Vgg16Weights,
   settings: StyleSettings,
   width: number,
   height: number,
-): Promise<FitVerdict> {
+  mask: SpatialMask | null = null,
+): Promise<TiledFitVerdict> {
   const model = await memoryModelFor(weights, settings);
-  return checkOutputSize(model, height, width, deviceLimits());
+  const tilable = tilingUnsupported(settings, mask) === null;
+  return checkTiledOutputSize(model, height, width, deviceLimits(), tilable);
 }
 
 /** The refusal message for an output that will not fit, or null to go ahead. */
@@ -75,8 +85,31 @@ export async function refuseIfTooLarge(
   weights: Vgg16Weights,
   settings: StyleSettings,
   output: { width: number; height: number },
+  mask: SpatialMask | null = null,
 ): Promise<string | null> {
   if (output.width * output.height <= ALWAYS_FITS_PIXELS) return null;
-  const verdict = await estimateFit(weights, settings, output.width, output.height);
-  return refusalMessage(output.height, output.width, verdict);
+  const verdict = await estimateFit(weights, settings, output.width, output.height, mask);
+  const refusal = refusalMessage(output.height, output.width, verdict);
+  const why = tilingUnsupported(settings, mask);
+  return refusal && why && verdict.untiledLongSide < Math.max(output.width, output.height)
+    ? `${refusal} Larger sizes run in tiles, but ${why}.`
+    : refusal;
+}
+
+/**
+ * How a run of this output size tiles its stages: those above what fits untiled here. Null when
+ * no stage can need tiles (small outputs) or the settings cannot run tiled.
+ */
+export async function tilingFor(
+  weights: Vgg16Weights,
+  settings: StyleSettings,
+  output: { width: number; height: number },
+  mask: SpatialMask | null,
+  debug: { tileAbovePixels: number | null } = { tileAbovePixels: null },
+): Promise<Omit<TilingOptions, 'hooks'> | null> {
+  if (tilingUnsupported(settings, mask) !== null) return null;
+  if (debug.tileAbovePixels !== null) return { untiledMaxPixels: debug.tileAbovePixels };
+  if (output.width * output.height <= ALWAYS_FITS_PIXELS) return null;
+  const model = await memoryModelFor(weights, settings);
+  return { untiledMaxPixels: untiledMaxPixels(model, deviceLimits()) };
 }

@@ -169,9 +169,10 @@ export type ToWorker =
 /**
  * loseContext: WEBGL_lose_context; crash: an uncaught error; closeSelf: the worker calls close()
  * as the next step starts (a silent death); failAllocation: the next step's allocation fails as if
- * the backend were out of memory.
+ * the backend were out of memory; forceTiles: runs started from now on tile every stage above
+ * 256 px (cheap tiled runs for the e2e tests, with shallow layers that would fit untiled).
  */
-export type DebugAction = 'loseContext' | 'crash' | 'closeSelf' | 'failAllocation';
+export type DebugAction = 'loseContext' | 'crash' | 'closeSelf' | 'failAllocation' | 'forceTiles';
 
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'stopped';
 
@@ -201,6 +202,8 @@ export interface StageReport {
   height: number;
   /** This iteration was the last of a stage before the final one (the final one ends the run). */
   ended: boolean;
+  /** The stage runs in tiles (it is above what fits untiled here); absent: untiled. */
+  tiled?: boolean;
 }
 
 export type ErrorWhere = 'backend' | 'weights' | 'start' | 'step' | 'download' | 'protocol';
@@ -218,8 +221,17 @@ export type FromWorker =
       threads: number;
       crossOriginIsolated: boolean;
     }
-  /** null: every size the page offers fits. */
-  | { type: 'fitLimit'; requestId: number; backend: BackendName; largestLongSide: number | null }
+  /**
+   * largestLongSide null: every size the page offers fits. untiledLongSide: above it, stages run
+   * in tiles (null: every size that fits runs untiled).
+   */
+  | {
+      type: 'fitLimit';
+      requestId: number;
+      backend: BackendName;
+      largestLongSide: number | null;
+      untiledLongSide: number | null;
+    }
   | {
       type: 'weightsProgress';
       phase: 'cache' | 'download' | 'convert';
@@ -253,6 +265,17 @@ export type FromWorker =
    * first). The page declares the worker dead after a generous multiple of that with no message.
    */
   | { type: 'stepStart'; iteration: number; expectedMs: number | null }
+  /**
+   * A tiled stage's step finished a tile (0-based, of `tiles` in that sweep): the style targets'
+   * sweep, the image's forward-only sweep for its Grams, or the pass itself.
+   */
+  | {
+      type: 'tileProgress';
+      iteration: number;
+      tile: number;
+      tiles: number;
+      sweep: 'style' | 'measure' | 'gradient';
+    }
   /**
    * The last good image and the optimiser state, sent with every good iteration, so a page that
    * has to replace the worker can resume the run from it. L-BFGS' curvature pairs stay in the

@@ -13,7 +13,8 @@ import type { StyleSettings } from '../engine/settings';
 import { StagedRun, type StagedCheckpoint } from '../engine/stages';
 import { messageOf } from './errors';
 import { saveEngineState } from './faultRecovery';
-import { refuseIfTooLarge } from './memoryCheck';
+import { refuseIfTooLarge, tilingFor } from './memoryCheck';
+import type { PassHooks, TilingOptions } from '../engine/tiles/tiledRun';
 import { pixelsOf, pixelsToTensor } from './pixels';
 import type { LiveSettingsPatch, RunState, SpatialMask, ToWorker } from './protocol';
 import { stepOnce } from './runStep';
@@ -48,7 +49,12 @@ export class RunController implements RunHandle {
   maxIterations = 100;
   avgStepMs = 0;
   prevTotal: number | null = null;
-  readonly faults: InjectedFaults = { closeAtNextStep: false, failNextAllocation: false };
+  tiling: TilingOptions | null = null;
+  readonly faults: InjectedFaults = {
+    closeAtNextStep: false,
+    failNextAllocation: false,
+    tileAbovePixels: null,
+  };
 
   private state: RunPhase = 'idle';
   private pendingPatch: LiveSettingsPatch | null = null;
@@ -247,12 +253,19 @@ export class RunController implements RunHandle {
       return;
     }
     // Refused before anything is dropped: the run before it (a finished result) stays as it was.
-    const refusal = await refuseIfTooLarge(weights, msg.settings, msg.content).catch(() => null);
+    const mask = msg.mask ?? null;
+    const refusal = await refuseIfTooLarge(weights, msg.settings, msg.content, mask).catch(
+      () => null,
+    );
     if (refusal) {
       this.refuseStart(refusal);
       return;
     }
     await this.disposeRun();
+    const tiling = await tilingFor(weights, msg.settings, msg.content, mask, this.faults).catch(
+      () => null,
+    );
+    this.tiling = tiling && { ...tiling, hooks: this.tileHooks() };
     this.maxIterations = msg.maxIterations;
     this.avgStepMs = 0;
     this.fire('start');
@@ -315,6 +328,7 @@ export class RunController implements RunHandle {
         msg.maxIterations,
         from,
         msg.mask ?? null,
+        this.tiling,
       );
       try {
         // Same image and (Adam) optimiser state as the old worker had at that iteration.
@@ -330,6 +344,23 @@ export class RunController implements RunHandle {
       tf.dispose(styles);
       init?.dispose();
     }
+  }
+
+  /**
+   * A tiled stage's step reports each tile, and a Pause or Stop ends it between two tiles (the
+   * pass is abandoned and taken again whole on resume): both take effect within one tile.
+   */
+  private tileHooks(): PassHooks {
+    return {
+      onTile: (p) => {
+        const run = this.run;
+        if (!run) return;
+        const iteration = this.iterBase + run.iteration + 1;
+        const { tile, tiles, sweep } = p;
+        this.ports.post({ type: 'tileProgress', iteration, tile, tiles, sweep });
+      },
+      shouldStop: () => this.state === 'pausing' || this.state === 'stopping',
+    };
   }
 
   pause(): void {

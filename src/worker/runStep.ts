@@ -8,6 +8,7 @@ import type { StepResult } from '../engine/run';
 import { freeHeldReads, readHolding } from '../engine/heldReads';
 import { formatBytes, isOutOfMemoryError } from '../engine/memoryEstimate';
 import { sizeAfterOutOfMemory } from '../engine/outOfMemory';
+import { StepInterrupted } from '../engine/tiles/tiledRun';
 import type { StyleSettings } from '../engine/settings';
 import type { StagedRun, StagedStepResult, StageInfo } from '../engine/stages';
 import type { Vgg16Weights } from '../model/weights';
@@ -30,6 +31,7 @@ function stageReport(st: StageInfo, ended: boolean): StageReport {
     width: st.width,
     height: st.height,
     ended,
+    tiled: st.tiled,
   };
 }
 
@@ -150,6 +152,8 @@ export async function stepOnce(h: RunHandle, r: StagedRun, token: number): Promi
     }
     ({ res: result, rgb } = outcome);
   } catch (e) {
+    // Pause or Stop between two tiles: nothing stepped, the loop takes the state change.
+    if (e instanceof StepInterrupted) return true;
     if (contextLost()) {
       h.ports.contextLost(token);
       return false;

@@ -5,6 +5,7 @@
  */
 import type { StyleSettings } from '../engine/settings';
 import type { StagedCheckpoint, StagedRun, StageInfo } from '../engine/stages';
+import type { TilingOptions } from '../engine/tiles/tiledRun';
 import type { Vgg16Weights } from '../model/weights';
 import type { FromWorker, PixelImage, RunState, SpatialMask } from './protocol';
 import type { RunEvent, RunPhase } from './runStates';
@@ -44,6 +45,8 @@ export interface RunPorts {
 export interface InjectedFaults {
   closeAtNextStep: boolean;
   failNextAllocation: boolean;
+  /** Stages above this many pixels run in tiles whatever fits untiled (null: as measured). */
+  tileAbovePixels: number | null;
 }
 
 export interface RunHandle {
@@ -72,6 +75,8 @@ export interface RunHandle {
   avgStepMs: number;
   /** Total loss of the previous accepted step under the same settings (null after a change). */
   prevTotal: number | null;
+  /** Which stages run in tiles, and the hooks their tiles report to (null: none can). */
+  tiling: TilingOptions | null;
   readonly faults: InjectedFaults;
   /** Takes the transition the table gives for `event` (ignored when it gives none). */
   fire(event: RunEvent, message?: string): void;

@@ -9,11 +9,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Vgg16Weights } from '../../model/weights';
+import { matchColours } from '../colour';
 import type { SpatialMask } from '../masks/spec';
 import type { LossBreakdown, RunCheckpoint, StepResult } from '../run';
 import type { StyleSettings } from '../settings';
 import type { TargetStats } from '../targets';
+import { TILE_OVERLAP, TILE_SIZE } from './grid';
 import type { PassHooks } from './stageLosses';
+
+export type { PassHooks, TileProgress } from './stageLosses';
 import { TiledStage, type TiledStageOptions } from './tiledStage';
 
 /** Thrown by a step that Pause or Stop cut short between two tiles (nothing was stepped). */
@@ -24,9 +28,7 @@ export class StepInterrupted extends Error {
   }
 }
 
-/** Tiles of 256 px overlapping by 64 px: what the quality bench measured (README, tiled stages). */
-export const TILE_SIZE = 256;
-export const TILE_OVERLAP = 64;
+export { TILE_OVERLAP, TILE_SIZE };
 
 export interface TilingOptions {
   /** Stages of more pixels than this run tiled (what fits untiled on the device). */
@@ -38,7 +40,9 @@ export interface TilingOptions {
 /** Why settings cannot run tiled (null when they can): tiled stages are Adam on RGB, unmasked. */
 export function tilingUnsupported(s: StyleSettings, mask: SpatialMask | null): string | null {
   if (s.optimizer !== 'adam') return 'tiled stages use Adam only';
-  if (s.colourMode !== 'none') return 'tiled stages keep the style’s colours only';
+  if (s.colourMode === 'luminance') {
+    return 'tiled stages cannot transfer the style to the brightness only';
+  }
   if (mask) return 'tiled stages do not take a spatial mask';
   return null;
 }
@@ -51,6 +55,8 @@ export class TiledStageRun {
   private start: tf.Tensor3D;
   private pending: RunCheckpoint | null = null;
   private s: StyleSettings;
+  /** The styles as the stage sees them: the caller's, or recoloured copies ('match', owned). */
+  private readonly styles: readonly tf.Tensor3D[];
   private disposed = false;
 
   /** Takes ownership of content and start (at the stage's size); styles stay the caller's. */
@@ -58,7 +64,7 @@ export class TiledStageRun {
     private readonly weights: Vgg16Weights,
     content: tf.Tensor3D,
     start: tf.Tensor3D,
-    private readonly styles: readonly tf.Tensor3D[],
+    styles: readonly tf.Tensor3D[],
     settings: StyleSettings,
     private readonly opts: TilingOptions,
   ) {
@@ -66,6 +72,9 @@ export class TiledStageRun {
     if (why) throw new Error(why);
     this.content = content;
     this.start = start;
+    // 'match' only recolours the styles (colour.ts): the image itself is plain RGB.
+    this.styles =
+      settings.colourMode === 'match' ? styles.map((st) => matchColours(st, content)) : styles;
     this.s = { ...settings, styleLayers: settings.styleLayers.map((l) => ({ ...l })) };
   }
 
@@ -112,8 +121,10 @@ export class TiledStageRun {
 
   updateSettings(patch: Partial<StyleSettings>): void {
     this.assertAlive();
-    this.stage?.updateSettings(patch);
-    this.s = { ...this.s, ...patch };
+    // Colours only matter at the start, as in StyleTransferRun.
+    const next = { ...patch, colourMode: this.s.colourMode };
+    this.stage?.updateSettings(next);
+    this.s = { ...this.s, ...next };
   }
 
   setMask(mask: SpatialMask | null): void {
@@ -170,6 +181,7 @@ export class TiledStageRun {
     this.disposed = true;
     this.stage?.dispose();
     tf.dispose([this.content, this.start]);
+    if (this.s.colourMode === 'match') tf.dispose([...this.styles]);
   }
 
   private pendingImage(): tf.Tensor3D {

@@ -16,6 +16,8 @@ export interface StyleDebugHooks {
   closeWorker(): void;
   /** The next step's allocation fails as if the backend ran out of memory. */
   failAllocation(): void;
+  /** Runs started from now on tile every stage above 256 px (cheap tiled runs). */
+  forceTiles(): void;
   /** RGBA that Start would build from the slot's image (at that image's own output size). */
   inputPixels(slot: ImageSlot): { width: number; height: number; rgba: number[] } | null;
 }
@@ -30,6 +32,7 @@ export function installDebugHooks(client: {
     crash: () => client.debug('crash'),
     closeWorker: () => client.debug('closeSelf'),
     failAllocation: () => client.debug('failAllocation'),
+    forceTiles: () => client.debug('forceTiles'),
     inputPixels: (slot) => {
       const s = useStore.getState();
       const img = s[slot];

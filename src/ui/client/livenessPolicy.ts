@@ -21,6 +21,10 @@ export function watchLiveness(bridge: StyleBridge): LivenessWatch {
       case 'stepStart':
         watch.stepStarted(msg.iteration, msg.expectedMs);
         break;
+      case 'tileProgress':
+        // A tiled step reports each tile: alive, however long the whole step is.
+        watch.tileDone();
+        break;
       case 'iteration':
         if (useStore.getState().run.state === 'running') watch.between();
         break;

@@ -47,6 +47,7 @@ export class PlanPolicy {
         backend: msg.backend,
         key: this.fitLimitAsked ?? '',
         largestLongSide: msg.largestLongSide,
+        untiledLongSide: msg.untiledLongSide,
       });
     } else if (msg.type === 'iteration') {
       this.timeStep(msg.stage);

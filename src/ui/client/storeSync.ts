@@ -27,6 +27,8 @@ function write(msg: FromWorker): void {
         state: msg.state,
         pending: null,
         message: msg.message ?? null,
+        // A paused or stopped tiled step was abandoned between tiles: no tile is in flight.
+        ...(msg.state !== 'running' ? { tile: null } : {}),
         ...(msg.width ? { width: msg.width, height: msg.height } : {}),
         // The worker took the run up (until then it finished the job before it).
         ...(msg.state === 'starting' || msg.state === 'running' ? { workerStarted: true } : {}),
@@ -39,8 +41,14 @@ function write(msg: FromWorker): void {
         losses: msg.losses,
         avgStepMs: msg.avgStepMs,
         stage: msg.stage,
+        tile: null,
       });
       st.pushLosses(msg.iteration, msg.losses);
+      break;
+    case 'tileProgress':
+      st.patchRun({
+        tile: { iteration: msg.iteration, tile: msg.tile, tiles: msg.tiles, sweep: msg.sweep },
+      });
       break;
     case 'settingsApplied':
       st.patchRun({ applied: msg.settings });

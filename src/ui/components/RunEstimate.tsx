@@ -28,6 +28,8 @@ export function RunEstimate() {
   if (active || !p.estimate) return null;
   const seconds = p.estimate.totalMs / 1000;
   const stages = p.estimate.stages.length;
+  const above = p.plan.tiledAbove;
+  const tiled = above ? p.estimate.stages.filter((s) => Math.max(s.width, s.height) > above) : [];
   return (
     <p
       className="estimate"
@@ -35,9 +37,16 @@ export function RunEstimate() {
       data-seconds={Math.round(seconds)}
       data-ms={Math.round(p.estimate.totalMs)}
       data-backend={p.backend}
+      data-stage-ms={p.estimate.stages
+        .map((s) => Math.round(s.setupMs + s.iterations * s.iterationMs))
+        .join(',')}
     >
       About <strong>{about(seconds)}</strong> for {p.plan.iterations} iterations at {p.size.width}×
-      {p.size.height} px{stages > 1 ? ` in ${stages} stages` : ''} ({basis(p)}).
+      {p.size.height} px{stages > 1 ? ` in ${stages} stages` : ''}
+      {tiled.length > 0
+        ? `, ${tiled.length === stages ? 'all' : tiled.length} in tiles (above ${above} px)`
+        : ''}{' '}
+      ({basis(p)}).
     </p>
   );
 }

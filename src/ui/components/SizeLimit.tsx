@@ -23,6 +23,7 @@ export function SizeLimit() {
   const limit = limitFor({ fitLimit: stored, content, settings }, p.backend);
   const largest = limit ? limit.largestLongSide : undefined;
   const tooLarge = largest != null && longSide > largest;
+  const tiledAbove = largest !== undefined ? (limit?.untiledLongSide ?? null) : null;
   return (
     <span ref={ref}>
       {largest !== undefined ? (
@@ -34,6 +35,11 @@ export function SizeLimit() {
           {largest === null
             ? ` Every size up to the field's maximum fits here (${limit!.backend}).`
             : ` Largest that fits on this device: ${largest} px (${limit!.backend}).`}
+        </span>
+      ) : null}
+      {tiledAbove !== null ? (
+        <span className="hint" data-testid="size-tiled" data-value={tiledAbove}>
+          {` Larger than ${tiledAbove} px runs in tiles${longSide > tiledAbove && !tooLarge ? ' (this size does: slower per iteration)' : ''}.`}
         </span>
       ) : null}
       {refusal ? (

@@ -7,6 +7,7 @@
  * Pure arithmetic: every time figure on the page comes from here.
  */
 import { planStages } from '../../common/stagePlan';
+import { TILE_OVERLAP, TILE_SIZE, tileGrid } from '../../common/tileGrid';
 
 /** One measured figure: a step (or a forward+backward pass) of `pixels` output pixels took `ms`. */
 export interface CostPoint {
@@ -95,6 +96,8 @@ export interface RunPlan {
   height: number;
   iterations: number;
   multiscale: boolean;
+  /** Stages with a longer side than this run in tiles (what fits untiled; absent: none do). */
+  tiledAbove?: number | null;
 }
 
 export interface StageTime {
@@ -117,18 +120,40 @@ export interface RunEstimate {
   stages: StageTime[];
 }
 
+/** Cuts of a tiled stage fall on multiples of the deepest layer's stride (16 px to block5). */
+const TILE_ALIGN = 16;
+/**
+ * A tiled pass (src/engine/tiles) in iterations of its windows: a forward-only sweep for the
+ * image's Grams (about a third of an iteration each), then every window's forward and backward
+ * with the content's forward (a third more).
+ */
+export const TILED_PASS_WINDOW_ITERATIONS = 5 / 3;
+/** A tiled stage's start: one forward-only sweep of the style at the stage's size. */
+export const TILED_SETUP_WINDOW_ITERATIONS = 1 / 3;
+
+/** The summed cost of one iteration on each window of an h x w tiled stage's grid. */
+export function tileWindowsMs(cost: IterationCost, h: number, w: number): number {
+  const grid = tileGrid(h, w, { tileSize: TILE_SIZE, overlap: TILE_OVERLAP, align: TILE_ALIGN });
+  const size = (s: { start: number; end: number }) => s.end - s.start;
+  return grid.reduce((a, t) => a + iterationMs(cost, size(t.windowRows) * size(t.windowCols)), 0);
+}
+
 export function stageTimes(cost: RunCost, plan: RunPlan): StageTime[] {
   const stages = planStages(plan.height, plan.width, plan.iterations, plan.multiscale);
   let start = 0;
   return stages.map((s) => {
-    const ms = iterationMs(cost, s.width * s.height);
+    const tiled = plan.tiledAbove != null && s.longSide > plan.tiledAbove;
+    const windows = tiled ? tileWindowsMs(cost, s.height, s.width) : 0;
+    const ms = tiled
+      ? TILED_PASS_WINDOW_ITERATIONS * windows
+      : iterationMs(cost, s.width * s.height);
     const t: StageTime = {
       width: s.width,
       height: s.height,
       iterations: s.iterations,
       startIteration: start,
       iterationMs: ms,
-      setupMs: ms * cost.stageSetupIterations,
+      setupMs: tiled ? TILED_SETUP_WINDOW_ITERATIONS * windows : ms * cost.stageSetupIterations,
     };
     start += s.iterations;
     return t;

@@ -53,7 +53,10 @@ export function planFrom(s: PlanInputs): PagePlan {
   const models = deviceModels(s.calibration, s.runSamples, deepestOf(s.settings), s.stageSetup);
   const backend = chooseBackend(s.backend, models, plan);
   const model = models.find((m) => m.backend === backend) ?? null;
-  const limit = limitFor(s, backend)?.largestLongSide ?? Infinity;
+  const fit = limitFor(s, backend);
+  const limit = fit?.largestLongSide ?? Infinity;
+  // Stages above what fits untiled run in tiles (issue 21): their passes cost more.
+  if (fit?.untiledLongSide) plan.tiledAbove = fit.untiledLongSide;
   return {
     size,
     plan,
