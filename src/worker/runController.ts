@@ -358,6 +358,9 @@ export class RunController implements RunHandle {
         const iteration = this.iterBase + run.iteration + 1;
         const { tile, tiles, sweep } = p;
         this.ports.post({ type: 'tileProgress', iteration, tile, tiles, sweep });
+        // On wasm a tile's reads resolve as microtasks: without a macrotask turn here a Pause or
+        // Stop message would wait in the queue until the whole pass is done.
+        return new Promise<void>((resolve) => setTimeout(resolve, 0));
       },
       shouldStop: () => this.state === 'pausing' || this.state === 'stopping',
     };
