@@ -87,8 +87,9 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Try samples' }).click();
-    await page.getByLabel('Backend').selectOption(args.backend);
+    // A first visit has Advanced folded: the backend and coarse to fine are in there.
     await page.getByText('Advanced settings', { exact: true }).click();
+    await page.getByLabel('Backend').selectOption(args.backend);
     const coarse = page.getByLabel('Coarse to fine (stages doubling up to the output size)');
     if (!(await coarse.isChecked())) await coarse.check();
     await typeInto(page, 'Output long side (px)', args.size);
