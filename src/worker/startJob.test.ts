@@ -78,8 +78,11 @@ it('a size the new backend refuses leaves the finished run and its backend as th
   const result = run.lastGood;
   expect(result).not.toBeNull();
 
-  // 2048×2048 on 'webgl' (at most 2 GiB here): far more than fits.
-  await startJob(run, startMessage(2048, 'webgl'), run.startTicket());
+  // 2048×2048 on 'webgl' (at most 2 GiB here): far more than fits untiled, and brightness-only
+  // colours cannot run in tiles (issue 21), so it is refused.
+  const refused = startMessage(2048, 'webgl');
+  refused.settings = { ...refused.settings, colourMode: 'luminance' };
+  await startJob(run, refused, run.startTicket());
   const refusal = posted.find((m) => m.type === 'error');
   expect(refusal).toMatchObject({ type: 'error', where: 'start' });
   expect((refusal as { message: string }).message).toMatch(/will not fit/);
