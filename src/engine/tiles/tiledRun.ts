@@ -7,6 +7,7 @@
  * A pass interrupted by the hooks (Pause or Stop between two tiles) throws StepInterrupted: no
  * iteration happened, the image is the last whole pass's, and the next step starts the pass again.
  */
+import { whyNotTiled } from '../../common/tiling';
 import * as tf from '@tensorflow/tfjs';
 import type { Vgg16Weights } from '../../model/weights';
 import { matchColours } from '../colour';
@@ -37,14 +38,9 @@ export interface TilingOptions {
   hooks?: PassHooks;
 }
 
-/** Why settings cannot run tiled (null when they can): tiled stages are Adam on RGB, unmasked. */
+/** Why settings cannot run tiled (null when they can): the rule of src/common/tiling.ts. */
 export function tilingUnsupported(s: StyleSettings, mask: SpatialMask | null): string | null {
-  if (s.optimizer !== 'adam') return 'tiled stages use Adam only';
-  if (s.colourMode === 'luminance') {
-    return 'tiled stages cannot transfer the style to the brightness only';
-  }
-  if (mask) return 'tiled stages do not take a spatial mask';
-  return null;
+  return whyNotTiled(s, mask !== null);
 }
 
 const readAll = async (t: tf.Tensor) => Float32Array.from((await t.data()) as Float32Array);

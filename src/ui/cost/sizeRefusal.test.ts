@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../engine/settings';
 import type { PickedImage } from '../store';
-import { fitLimitKey } from './fitLimitKey';
+import { fitLimitKey, limitFor } from './fitLimitKey';
 import { sizeRefusal } from './sizeRefusal';
 
 const content = { width: 400, height: 300 } as PickedImage;
@@ -29,5 +29,18 @@ describe("Start's size check", () => {
   it("says nothing with a limit worked out for another shape (a panorama's is larger)", () => {
     const panorama = { ...limit(848), content: { width: 4000, height: 800 } as PickedImage };
     expect(sizeRefusal(panorama, 'wasm', 1024, { width: 1024, height: 205 })).toBeNull();
+  });
+
+  it('a limit worked out for settings that tile does not count once they cannot (brightness only)', () => {
+    // Style's colours tile, so every size fits; brightness-only colours have the untiled limit.
+    const tiled = limit(null);
+    const luminance = {
+      ...tiled,
+      settings: { ...DEFAULT_SETTINGS, colourMode: 'luminance' as const },
+    };
+    expect(limitFor(tiled, 'wasm')).not.toBeNull();
+    expect(limitFor(luminance, 'wasm')).toBeNull();
+    const lbfgs = { ...tiled, settings: { ...DEFAULT_SETTINGS, optimizer: 'lbfgs' as const } };
+    expect(limitFor(lbfgs, 'wasm')).toBeNull();
   });
 });
