@@ -10,12 +10,10 @@
  * measurement off a run is the page's job, and what a hurried visitor meets is what is timed.
  * Flags: --port N (BENCH_PORT, default 4312), --sizes 128,256,512, --no-build.
  */
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { chromium, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/browserFlags';
-import { startPreview } from '../previewServer';
-import { ROOT } from './inputs';
+import type { Page } from '@playwright/test';
+import { typeInto } from '../../e2e/helpers';
+import { loadAverage, runBench, withBuiltPage } from './pageHarness';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -26,20 +24,6 @@ const PORT = Number(flag('--port') ?? process.env.BENCH_PORT ?? 4312);
 const SIZES = (flag('--sizes') ?? '128,256,512').split(',').map(Number);
 const ITERATIONS = 30;
 const RUN_TIMEOUT_MS = 40 * 60_000;
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ');
-
-async function typeInto(page: Page, label: string, text: string): Promise<void> {
-  const field = page.getByLabel(label);
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await field.press('Backspace');
-  await field.pressSequentially(text);
-  await field.press('Enter');
-}
 
 async function clickStart(page: Page): Promise<number> {
   const button = page.getByRole('button', { name: /^(Start|Restart)$/ });
@@ -125,27 +109,14 @@ function shortCalibrating(line: string): string {
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
 async function main(): Promise<void> {
-  if (!args.includes('--no-build')) {
-    const r = spawnSync(`${ROOT}/node_modules/.bin/vite`, ['build', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('vite build failed');
-  }
-  const server = await startPreview(PORT);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const lines: string[] = [];
-  const log = (l: string) => {
-    lines.push(l);
-    console.log(l);
-  };
-  try {
-    const startLoad = load();
+  await withBuiltPage({ build: !args.includes('--no-build'), port: PORT }, async (browser, url) => {
+    const log = (l: string) => console.log(l);
+    const startLoad = loadAverage();
     log(`load average at start: ${startLoad}`);
     // A fresh profile: no calibration, no weights cached, nothing set.
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(url);
     await installRecorder(page);
     await page.getByRole('button', { name: 'Try samples' }).click();
     const start = page.getByRole('button', { name: 'Start' });
@@ -184,8 +155,8 @@ async function main(): Promise<void> {
     log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const ratios: { side: number; ratio: number }[] = [];
     for (const side of SIZES) {
-      await typeInto(page, 'Output long side (px)', String(side));
-      await typeInto(page, 'Iterations', String(ITERATIONS));
+      await typeInto(page.getByLabel('Output long side (px)'), String(side));
+      await typeInto(page.getByLabel('Iterations'), String(ITERATIONS));
       const estimate = page.getByTestId('estimate');
       await estimate.waitFor();
       const estMs = Number(await estimate.getAttribute('data-ms'));
@@ -224,7 +195,7 @@ async function main(): Promise<void> {
     log(
       `calibration (Details: backend / ms per pass / first pass ms / threads): ${rows.join('; ') || 'none'}`,
     );
-    const endLoad = load();
+    const endLoad = loadAverage();
     log(`load average at the end: ${endLoad}`);
     // The acceptance (issue 20), judged here; it holds only for a load average below 2.
     const inBand = ratios.filter((r) => r.ratio >= 0.75 && r.ratio <= 1.33);
@@ -235,13 +206,7 @@ async function main(): Promise<void> {
           .join(', ')}; load average ${startLoad} → ${endLoad} (must stay below 2)`,
     );
     await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

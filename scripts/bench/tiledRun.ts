@@ -8,14 +8,11 @@
  * Prints the load average (the machine may be shared).
  */
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/browserFlags';
-import { startPreview } from '../previewServer';
-import { ROOT } from './inputs';
+import { typeInto } from '../../e2e/helpers';
+import { loadAverage, runBench, withBuiltPage } from './pageHarness';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,20 +23,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
   },
 });
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
-
-async function typeInto(page: Page, label: string, text: string): Promise<void> {
-  const field = page.getByLabel(label);
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await field.press('Backspace');
-  await field.pressSequentially(text);
-  await field.press('Enter');
-}
 
 /** Every change of iteration with its stage and the time it was seen (polled in the page). */
 async function watchRun(page: Page): Promise<{ iteration: number; stage: number; t: number }[]> {
@@ -70,89 +54,79 @@ async function watchRun(page: Page): Promise<{ iteration: number; stage: number;
 }
 
 async function main(): Promise<void> {
-  if (!args['no-build']) {
-    const r = spawnSync(`${ROOT}/node_modules/.bin/vite`, ['build', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('vite build failed');
-  }
-  const server = await startPreview(Number(args.port));
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  try {
-    console.log(`load average at start: ${load()}`);
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByRole('button', { name: 'Try samples' }).click();
-    // A first visit has Advanced folded: the backend and coarse to fine are in there.
-    await page.getByText('Advanced settings', { exact: true }).click();
-    await page.getByLabel('Backend').selectOption(args.backend);
-    const coarse = page.getByLabel('Coarse to fine (stages doubling up to the output size)');
-    if (!(await coarse.isChecked())) await coarse.check();
-    await typeInto(page, 'Output long side (px)', args.size);
-    await typeInto(page, 'Iterations', args.iterations);
-    await page.waitForFunction(
-      () => !(document.querySelector('button.primary') as HTMLButtonElement | null)?.disabled,
-      undefined,
-      { timeout: 600_000 },
-    );
-    const estimate = page.getByTestId('estimate');
-    await page.getByTestId('size-limit').waitFor({ timeout: 600_000 });
-    console.log(`size field: ${await page.getByTestId('size-limit').textContent()}`);
-    console.log(
-      `  ${
-        (await page
-          .getByTestId('size-tiled')
-          .textContent()
-          .catch(() => '')) ?? ''
-      }`,
-    );
-    await estimate.waitFor();
-    console.log(`estimate: ${await estimate.textContent()}`);
-    const estTotal = Number(await estimate.getAttribute('data-ms'));
-    const estStages = ((await estimate.getAttribute('data-stage-ms')) ?? '').split(',').map(Number);
-
-    await page.getByRole('button', { name: /^(Start|Restart)$/ }).click();
-    const t0 = performance.now();
-    const seen = await watchRun(page);
-    const total = performance.now() - t0;
-
-    console.log('');
-    console.log('| stage | estimate before Start | wall time | estimate ÷ actual |');
-    console.log('| --- | --- | --- | --- |');
-    let prev = t0;
-    const stages = [...new Set(seen.map((s) => s.stage))];
-    for (const k of stages) {
-      const end = seen.filter((s) => s.stage === k).at(-1)!.t;
-      const est = estStages[k - 1];
-      console.log(
-        `| ${k} | ${seconds(est)} | ${seconds(end - prev)} | ${(est / (end - prev)).toFixed(2)} |`,
+  await withBuiltPage(
+    { build: !args['no-build'], port: Number(args.port) },
+    async (browser, url) => {
+      console.log(`load average at start: ${loadAverage()}`);
+      const context = await browser.newContext({ acceptDownloads: true });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.getByRole('button', { name: 'Try samples' }).click();
+      // A first visit has Advanced folded: the backend and coarse to fine are in there.
+      await page.getByText('Advanced settings', { exact: true }).click();
+      await page.getByLabel('Backend').selectOption(args.backend);
+      const coarse = page.getByLabel('Coarse to fine (stages doubling up to the output size)');
+      if (!(await coarse.isChecked())) await coarse.check();
+      await typeInto(page.getByLabel('Output long side (px)'), args.size);
+      await typeInto(page.getByLabel('Iterations'), args.iterations);
+      await page.waitForFunction(
+        () => !(document.querySelector('button.primary') as HTMLButtonElement | null)?.disabled,
+        undefined,
+        { timeout: 600_000 },
       );
-      prev = end;
-    }
-    console.log(
-      `| all | ${seconds(estTotal)} | ${seconds(total)} | ${(estTotal / total).toFixed(2)} |`,
-    );
+      const estimate = page.getByTestId('estimate');
+      await page.getByTestId('size-limit').waitFor({ timeout: 600_000 });
+      console.log(`size field: ${await page.getByTestId('size-limit').textContent()}`);
+      console.log(
+        `  ${
+          (await page
+            .getByTestId('size-tiled')
+            .textContent()
+            .catch(() => '')) ?? ''
+        }`,
+      );
+      await estimate.waitFor();
+      console.log(`estimate: ${await estimate.textContent()}`);
+      const estTotal = Number(await estimate.getAttribute('data-ms'));
+      const estStages = ((await estimate.getAttribute('data-stage-ms')) ?? '')
+        .split(',')
+        .map(Number);
 
-    const download = page.waitForEvent('download', { timeout: 600_000 });
-    const t1 = performance.now();
-    await page.getByRole('button', { name: /Download PNG/ }).click();
-    const png = PNG.sync.read(readFileSync(await (await download).path()));
-    console.log(
-      `PNG: ${png.width}x${png.height} (download took ${seconds(performance.now() - t1)}); page errors: ${errors.length ? errors.join('; ') : 'none'}`,
-    );
-    console.log(`load average at the end: ${load()}`);
-    await context.close();
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+      await page.getByRole('button', { name: /^(Start|Restart)$/ }).click();
+      const t0 = performance.now();
+      const seen = await watchRun(page);
+      const total = performance.now() - t0;
+
+      console.log('');
+      console.log('| stage | estimate before Start | wall time | estimate ÷ actual |');
+      console.log('| --- | --- | --- | --- |');
+      let prev = t0;
+      const stages = [...new Set(seen.map((s) => s.stage))];
+      for (const k of stages) {
+        const end = seen.filter((s) => s.stage === k).at(-1)!.t;
+        const est = estStages[k - 1];
+        console.log(
+          `| ${k} | ${seconds(est)} | ${seconds(end - prev)} | ${(est / (end - prev)).toFixed(2)} |`,
+        );
+        prev = end;
+      }
+      console.log(
+        `| all | ${seconds(estTotal)} | ${seconds(total)} | ${(estTotal / total).toFixed(2)} |`,
+      );
+
+      const download = page.waitForEvent('download', { timeout: 600_000 });
+      const t1 = performance.now();
+      await page.getByRole('button', { name: /Download PNG/ }).click();
+      const png = PNG.sync.read(readFileSync(await (await download).path()));
+      console.log(
+        `PNG: ${png.width}x${png.height} (download took ${seconds(performance.now() - t1)}); page errors: ${errors.length ? errors.join('; ') : 'none'}`,
+      );
+      console.log(`load average at the end: ${loadAverage()}`);
+      await context.close();
+    },
+  );
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);
