@@ -107,3 +107,12 @@ export const SHALLOW_SETTINGS: StyleSettings = {
     { name: 'block2_conv1', weight: 0.5 },
   ],
 };
+
+/**
+ * SHALLOW_SETTINGS with content and style sharing the deepest layer, block2_conv1: one pool, so
+ * tile windows line up on even pixels (the tiled stages' tests).
+ */
+export const ONE_POOL_SETTINGS: StyleSettings = {
+  ...SHALLOW_SETTINGS,
+  contentLayer: 'block2_conv1',
+};

@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { StyleSettings } from '../settings';
 import { StagedRun } from '../stages';
 import { useCpuInputs } from '../../../test/engineFixture';
-import { patternImage, SHALLOW_SETTINGS } from '../testing';
+import { ONE_POOL_SETTINGS, patternImage } from '../testing';
 import { StepInterrupted, type TilingOptions } from './tiledRun';
 
-const S: StyleSettings = {
-  ...SHALLOW_SETTINGS,
-  contentLayer: 'block2_conv1',
-  styleLayers: [
-    { name: 'block1_conv1', weight: 0.5 },
-    { name: 'block2_conv1', weight: 0.5 },
-  ],
-};
+const S = ONE_POOL_SETTINGS;
 // Two stages, 32x24 then 64x48 (2 tiles a pass); only the second is above the untiled limit.
 const [H, W] = [64, 48];
 async function pixels(run: StagedRun): Promise<Float32Array> {

@@ -1,25 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { lossTerms, styleObjective } from '../objective';
-import type { StyleSettings } from '../settings';
 import { StyleTargets } from '../targets';
 import { useCpuInputs } from '../../../test/engineFixture';
-import { patternImage, SHALLOW_SETTINGS } from '../testing';
+import { ONE_POOL_SETTINGS, patternImage } from '../testing';
 import { cropToTensor } from './buffers';
 import { blendWeight, gridSteps, passOffset, receptiveWidth, tileGrid } from './grid';
 import { disposeGrams } from './stageLosses';
 import { type Grams, styleDirections, tileGradient } from './tileObjective';
 import { TiledStage } from './tiledStage';
 
-// One pool (block2): windows must line up on even pixels. Content and style share the deepest layer.
-const S: StyleSettings = {
-  ...SHALLOW_SETTINGS,
-  contentLayer: 'block2_conv1',
-  styleLayers: [
-    { name: 'block1_conv1', weight: 0.5 },
-    { name: 'block2_conv1', weight: 0.5 },
-  ],
-};
+const S = ONE_POOL_SETTINGS;
 const [H, W] = [40, 36];
 
 const inputs = useCpuInputs('block2_conv1', () => ({
